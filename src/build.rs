@@ -1,0 +1,337 @@
+//! The build pipeline shared by `build` and `check`: load (config, hotlines, content) → `Site` →
+//! markdown → HTML via Tera → one output writer (staging folder swapped in atomically).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Failure, codes, did_you_mean};
+use crate::feeds;
+use crate::hotlines::Hotlines;
+use crate::markdown::{self, LinkContext};
+use crate::output::{NullSink, Sink, Staging};
+use crate::render::{Bodies, Renderer};
+use crate::site::Site;
+use crate::theme::{StaticSource, Theme};
+
+/// Options of `build` and `check`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Output folder; `ROOT/public` when `None`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub no_print: bool,
+    pub force: bool,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    pub html_pages: usize,
+    pub posters: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub out: PathBuf,
+}
+
+/// The date the build considers "today" (for alert expiry and stale hotlines): `SOURCE_DATE_EPOCH` if
+/// set, so that builds can be reproduced on another day, else the current date in China (UTC+8).
+pub fn today() -> time::Date {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    now.to_offset(time::macros::offset!(+8)).date()
+}
+
+/// A loaded, validated site with its markdown rendered.
+pub struct Loaded {
+    pub site: Site,
+    pub bodies: Bodies,
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn sort_diagnostics(d: &mut [Diagnostic]) {
+    d.sort_by(|a, b| {
+        let ka = a.location.as_ref().map(|l| (l.file.clone(), l.span.start));
+        let kb = b.location.as_ref().map(|l| (l.file.clone(), l.span.start));
+        a.severity
+            .cmp(&b.severity)
+            .then(ka.cmp(&kb))
+            .then(a.code.cmp(b.code))
+    });
+}
+
+/// Load and validate everything, render markdown. Errors come back with the warnings found so far.
+pub fn load(opts: &Options) -> Result<Loaded, Failure> {
+    let root = &opts.root;
+    let mut config = SiteConfig::load(root).map_err(Failure)?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.trim_end_matches('/').to_string();
+    }
+    let today = today();
+    let (hotlines, mut warnings) =
+        Hotlines::load(root, today, config.hotline_max_age_days).map_err(Failure)?;
+    let content = crate::content::load(root, &config.categories, opts.drafts).map_err(Failure)?;
+    let site = Site::assemble(root, config, hotlines, content, today).map_err(Failure)?;
+    let bodies = render_markdown(&site);
+    let mut errs = Vec::new();
+    for r in bodies.pages.iter().chain(&bodies.sections) {
+        for d in &r.diagnostics {
+            if d.is_error() {
+                errs.push(d.clone());
+            } else {
+                warnings.push(d.clone());
+            }
+        }
+    }
+    check_anchors(&site, &bodies, &mut errs);
+    for p in &site.pages {
+        if let crate::frontmatter::KindFields::Alert {
+            expires: Some(e), ..
+        } = &p.meta.fields
+            && e.date < site.today
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    codes::EXPIRED_ALERT,
+                    format!("风险提示「{}」已于 {} 过期", p.meta.title, e.ymd()),
+                )
+                .in_file(&p.file, &p.source)
+                .hint("过期的提示不再显示在首页；如果风险仍在，请更新 expires"),
+            );
+        }
+    }
+    sort_diagnostics(&mut warnings);
+    if !errs.is_empty() {
+        sort_diagnostics(&mut errs);
+        errs.extend(warnings);
+        return Err(Failure(errs));
+    }
+    Ok(Loaded {
+        site,
+        bodies,
+        warnings,
+    })
+}
+
+fn render_markdown(site: &Site) -> Bodies {
+    let pages = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let ctx = LinkContext {
+                paths: &site.paths,
+                hotlines: &site.hotlines,
+                asset_base: &p.asset_base,
+            };
+            markdown::render(&p.file, &p.source, p.body.clone(), &ctx)
+        })
+        .collect();
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| match &s.file {
+            Some(f) => {
+                let ctx = LinkContext {
+                    paths: &site.paths,
+                    hotlines: &site.hotlines,
+                    asset_base: &s.path,
+                };
+                markdown::render(f, &s.source, s.body.clone(), &ctx)
+            }
+            None => markdown::Rendered::default(),
+        })
+        .collect();
+    Bodies { pages, sections }
+}
+
+fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, &BTreeSet<String>> = HashMap::new();
+    for (p, r) in site.pages.iter().zip(&bodies.pages) {
+        ids.insert(p.rel.as_str(), &r.ids);
+    }
+    let section_rels: Vec<String> = site
+        .sections
+        .iter()
+        .map(|s| {
+            if s.dir.is_empty() {
+                "_index.md".into()
+            } else {
+                format!("{}/_index.md", s.dir)
+            }
+        })
+        .collect();
+    for (rel, r) in section_rels.iter().zip(&bodies.sections) {
+        ids.insert(rel.as_str(), &r.ids);
+    }
+    let pages = site
+        .pages
+        .iter()
+        .zip(&bodies.pages)
+        .map(|(p, r)| (&p.file, &p.source, r));
+    let sections = site
+        .sections
+        .iter()
+        .zip(&bodies.sections)
+        .filter_map(|(s, r)| s.file.as_ref().map(|f| (f, &s.source, r)));
+    for (file, source, r) in pages.chain(sections) {
+        for a in &r.anchors {
+            let Some(target_ids) = ids.get(a.target.as_str()) else {
+                continue;
+            };
+            if !target_ids.contains(&a.anchor) {
+                let candidates: Vec<&str> = target_ids.iter().map(String::as_str).collect();
+                let hint = if candidates.is_empty() {
+                    format!(
+                        "{} 里没有小标题；去掉 #{} 直接链接到文章",
+                        a.target, a.anchor
+                    )
+                } else {
+                    format!(
+                        "{}（{} 里的小标题锚点）",
+                        did_you_mean(&a.anchor, &candidates),
+                        a.target
+                    )
+                };
+                errs.push(
+                    Diagnostic::error(
+                        codes::BROKEN_ANCHOR,
+                        format!("{} 里没有 #{} 这个位置", a.target, a.anchor),
+                    )
+                    .at(file, source, a.span.clone())
+                    .label("找不到这个锚点")
+                    .hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// Write every output file of a loaded site into `sink`. Returns the number of HTML pages.
+pub fn write_site(
+    loaded: &Loaded,
+    theme: &Theme,
+    sink: &dyn Sink,
+    progress: Option<&ProgressBar>,
+) -> Result<usize, Failure> {
+    let site = &loaded.site;
+    let renderer = Renderer::new(site, theme, &loaded.bodies);
+    if let Some(pb) = progress {
+        pb.set_message("生成网页");
+    }
+    let written = renderer.render_all(sink).map_err(Failure)?;
+    let summaries: Vec<String> = loaded
+        .bodies
+        .pages
+        .iter()
+        .map(|b| b.summary.clone())
+        .collect();
+    let mut errs = Vec::new();
+    let mut put = |rel: &str, data: &[u8]| {
+        if let Err(e) = sink.write(rel, data) {
+            errs.push(e);
+        }
+    };
+    put("atom.xml", feeds::atom(site, &summaries).as_bytes());
+    put(
+        "sitemap.xml",
+        feeds::sitemap(site, written.sitemap.clone()).as_bytes(),
+    );
+    put("robots.txt", feeds::robots(site).as_bytes());
+    for (rel, src) in &theme.statics {
+        let r = match src {
+            StaticSource::Embedded(bytes) => sink.write(rel, bytes),
+            StaticSource::Disk(path) => sink.copy(rel, path),
+        };
+        if let Err(e) = r {
+            errs.push(e);
+        }
+    }
+    for a in &site.assets {
+        if let Err(e) = sink.copy(&a.out, &a.src) {
+            errs.push(e);
+        }
+    }
+    if errs.is_empty() {
+        Ok(written.html_pages)
+    } else {
+        Err(Failure(errs))
+    }
+}
+
+fn progress_bar(enabled: bool) -> Option<ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(100));
+    Some(pb)
+}
+
+/// `fangpian build`: everything, written atomically.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let pb = progress_bar(opts.progress);
+    if let Some(pb) = &pb {
+        pb.set_message("读取内容");
+    }
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    // Refuse a bad output folder before doing any work.
+    let staging = Staging::prepare(&opts.root, &out, opts.force).map_err(Failure::from);
+    let staging = match staging {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(pb) = &pb {
+                pb.finish_and_clear();
+            }
+            return Err(e);
+        }
+    };
+    let result = (|| -> Result<(Vec<Diagnostic>, usize), Failure> {
+        let loaded = load(opts)?;
+        let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
+        let html_pages = write_site(&loaded, &theme, &staging, pb.as_ref())?;
+        Ok((loaded.warnings, html_pages))
+    })();
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let (warnings, html_pages) = result?; // dropping `staging` removes the temporary folder
+    staging.commit().map_err(Failure::from)?;
+    Ok(Report {
+        html_pages,
+        posters: 0,
+        warnings,
+        elapsed: start.elapsed(),
+        out,
+    })
+}
+
+/// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.
+pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
+    let loaded = load(opts)?;
+    let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
+    write_site(&loaded, &theme, &NullSink, None)?;
+    Ok(loaded.warnings)
+}
+
+/// The site root given on the command line, or the current folder.
+pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
+    root.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

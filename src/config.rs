@@ -1,0 +1,196 @@
+//! `site.toml`: the site's settings (title, base URL, language, theme, organisation, categories, print
+//! defaults, limits for checks, and the free `[extra]` table for themes), validated key by key.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, codes};
+use crate::toml_read::{Doc, Table};
+
+/// The scam categories a tactic can belong to when `site.toml` does not list its own.
+pub const DEFAULT_CATEGORIES: &[&str] = &[
+    "养老服务",
+    "养老项目投资",
+    "养老产品",
+    "以房养老",
+    "代办养老保险",
+    "养老帮扶",
+    "保健品",
+    "健康讲座义诊",
+    "电信网络诈骗",
+    "冒充亲友",
+    "低价旅游",
+    "预付卡会员卡",
+];
+
+/// Print defaults from `[print]`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PrintConfig {
+    pub paper: String,
+    pub bleed_mm: f64,
+    pub crop_marks: bool,
+}
+
+/// The parsed `site.toml`.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Always without a trailing slash, e.g. `https://example.org`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub organization: String,
+    pub description: String,
+    pub categories: Vec<String>,
+    /// A hotline whose `verified` date is older than this many days is stale.
+    pub hotline_max_age_days: i64,
+    /// A tactic whose `reviewed` date is older than this many days is due for review.
+    pub review_max_age_days: i64,
+    pub print: PrintConfig,
+    pub extra: serde_json::Value,
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "organization",
+    "description",
+    "categories",
+    "hotline_max_age_days",
+    "review_max_age_days",
+    "print",
+    "extra",
+];
+const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks"];
+
+impl SiteConfig {
+    /// Load `site.toml` from the site root.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let path = root.join("site.toml");
+        let display = Path::new("site.toml");
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
+                    let at = e.utf8_error().valid_up_to();
+                    return Err(vec![
+                        Diagnostic::error(codes::INVALID_UTF8, "site.toml 不是 UTF-8 编码")
+                            .at(display, &lossy, at..at + 1)
+                            .label("这里的字节不是 UTF-8")
+                            .hint("请用 UTF-8 编码另存这个文件"),
+                    ]);
+                }
+            },
+            Err(_) => {
+                return Err(vec![
+                    Diagnostic::error(
+                        codes::SITE_MISSING,
+                        format!("找不到站点配置文件 {}", path.display()),
+                    )
+                    .hint("站点根目录必须有 site.toml；用 `fangpian init 目录` 新建一个站点，或用 --root 指定站点目录"),
+                ]);
+            }
+        };
+        let source: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+        Self::parse(display, &source)
+    }
+
+    /// Parse the text of a `site.toml` shown to the user as `display`.
+    pub fn parse(display: &Path, source: &Arc<str>) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let doc = Doc::new(display, source, 0);
+        let table = doc.parse_table(&source[..])?;
+        let mut errs = Vec::new();
+        let t = Table::new(&doc, &table);
+        t.check_keys(KEYS, "site.toml", &mut errs);
+        let title = match t.opt_str("title", &mut errs) {
+            Some(s) => s,
+            None => {
+                if t.get("title").is_none() {
+                    errs.push(
+                        Diagnostic::error(
+                            codes::SITE_INVALID,
+                            "site.toml 缺少 `title`（站点名称）",
+                        )
+                        .in_file(display, source)
+                        .hint("加一行：title = \"某某街道防骗宣传\""),
+                    );
+                }
+                String::new()
+            }
+        };
+        let base_url = t
+            .opt_str("base_url", &mut errs)
+            .unwrap_or_else(|| "http://127.0.0.1:1111".into());
+        if let Some(v) = t.get("base_url")
+            && !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+        {
+            errs.push(
+                doc.error(
+                    codes::SITE_INVALID,
+                    "`base_url` 必须以 http:// 或 https:// 开头",
+                    v.span(),
+                )
+                .label("这个网址不完整")
+                .hint("例如 base_url = \"https://fangpian.example.org\""),
+            );
+        }
+        let language = t
+            .opt_str("language", &mut errs)
+            .unwrap_or_else(|| "zh-CN".into());
+        let theme = t
+            .opt_str("theme", &mut errs)
+            .unwrap_or_else(|| "default".into());
+        let organization = t.opt_str("organization", &mut errs).unwrap_or_default();
+        let description = t.opt_str("description", &mut errs).unwrap_or_default();
+        let categories = t
+            .opt_str_list("categories", &mut errs)
+            .map(|v| v.into_iter().map(|s| s.value).collect())
+            .unwrap_or_else(|| DEFAULT_CATEGORIES.iter().map(|s| s.to_string()).collect());
+        let hotline_max_age_days = t.opt_int("hotline_max_age_days", &mut errs).unwrap_or(180);
+        let review_max_age_days = t.opt_int("review_max_age_days", &mut errs).unwrap_or(365);
+        let mut print = PrintConfig {
+            paper: "A4".into(),
+            bleed_mm: 3.0,
+            crop_marks: false,
+        };
+        if let Some(p) = t.opt_table("print", &mut errs) {
+            p.check_keys(PRINT_KEYS, "[print]", &mut errs);
+            if let Some(s) = p.opt_str("paper", &mut errs) {
+                print.paper = s;
+            }
+            if let Some(f) = p.opt_float("bleed_mm", &mut errs) {
+                print.bleed_mm = f;
+            }
+            if let Some(b) = p.opt_bool("crop_marks", &mut errs) {
+                print.crop_marks = b;
+            }
+        }
+        let extra = t
+            .opt_json("extra", &mut errs)
+            .unwrap_or(serde_json::Value::Object(Default::default()));
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(SiteConfig {
+            title,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            language,
+            theme,
+            organization,
+            description,
+            categories,
+            hotline_max_age_days,
+            review_max_age_days,
+            print,
+            extra,
+        })
+    }
+
+    /// Absolute URL for a site path starting with `/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}

@@ -1,0 +1,472 @@
+//! Loading `content/`: walking the tree (confined to the site root), reading files (UTF-8, BOM, CRLF),
+//! parsing front matter in parallel, and building the section tree with kinds, slugs and URLs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, codes};
+use crate::frontmatter::{self, Kind, PageMeta, SectionMeta, SortBy};
+use crate::slug::slugify;
+
+/// A section: a folder of `content/` (with or without an `_index.md`).
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// Folder relative to `content/`, `""` for the home section, `"cases"`, `"cases/2022"`.
+    pub dir: String,
+    /// Display path of its `_index.md`, if it has one.
+    pub file: Option<PathBuf>,
+    pub source: Arc<str>,
+    pub body: Range<usize>,
+    pub meta: SectionMeta,
+    pub kind: Kind,
+    /// URL path, `/` or `/cases/`.
+    pub path: String,
+    pub parent: Option<usize>,
+    pub subsections: Vec<usize>,
+    pub pages: Vec<usize>,
+}
+
+/// A page: one markdown file, or a folder with an `index.md` (a page bundle with its assets).
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Display path, `content/tactics/baojianpin.md`.
+    pub file: PathBuf,
+    /// Path relative to `content/`, as written in `@/` links: `tactics/baojianpin.md`.
+    pub rel: String,
+    pub source: Arc<str>,
+    pub body: Range<usize>,
+    pub meta: PageMeta,
+    pub kind: Kind,
+    pub section: usize,
+    pub slug: String,
+    /// URL path, `/tactics/baojianpin/`.
+    pub path: String,
+    /// URL of the folder relative images resolve against.
+    pub asset_base: String,
+}
+
+/// A non-markdown file under `content/`, copied next to the page or section that holds it.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub src: PathBuf,
+    /// Output path relative to the output folder, e.g. `cases/photo.jpg`.
+    pub out: String,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+enum FileRole {
+    Section,
+    Page { bundle: bool },
+    Asset,
+}
+
+struct Found {
+    abs: PathBuf,
+    /// Relative to `content/`, with `/` separators.
+    rel: String,
+    role: FileRole,
+}
+
+const MAX_DEPTH: usize = 32;
+
+fn rel_string(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+}
+
+/// Walk `content/`, refusing symlinks that lead outside the site root.
+fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(vec![
+            Diagnostic::error(codes::CONTENT_MISSING, format!("找不到内容目录 {}", content.display()))
+                .hint("站点根目录下要有 content 目录，用来放 markdown 文件；可用 `fangpian init 目录` 生成示例"),
+        ]);
+    }
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut found = Vec::new();
+    let mut errs = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .max_depth(MAX_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errs.push(Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!("读取内容目录出错：{e}"),
+                ));
+                continue;
+            }
+        };
+        let rel_path = entry
+            .path()
+            .strip_prefix(&content)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let rel = rel_string(&rel_path);
+        let mut is_file = entry.file_type().is_file();
+        if entry.path_is_symlink() {
+            let target = std::fs::canonicalize(entry.path());
+            match target {
+                Ok(t) if t.starts_with(&canon_root) => {
+                    if t.is_dir() {
+                        // Following directory links could loop; the writer should move the folder instead.
+                        errs.push(
+                            Diagnostic::error(
+                                codes::PATH_OUTSIDE_ROOT,
+                                format!("content/{rel} 是指向文件夹的符号链接，不支持"),
+                            )
+                            .hint("把文件夹直接放进 content 目录"),
+                        );
+                        continue;
+                    }
+                    is_file = t.is_file();
+                }
+                _ => {
+                    errs.push(
+                        Diagnostic::error(
+                            codes::PATH_OUTSIDE_ROOT,
+                            format!("content/{rel} 是指向站点目录以外的符号链接"),
+                        )
+                        .hint(
+                            "内容文件只能放在站点目录里面；为了安全，fangpian 不读取站点以外的文件",
+                        ),
+                    );
+                    continue;
+                }
+            }
+        }
+        if !is_file {
+            continue;
+        }
+        if rel == "hotlines.toml" {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let role = if name == "_index.md" {
+            FileRole::Section
+        } else if name == "index.md" {
+            FileRole::Page { bundle: true }
+        } else if name.ends_with(".md") {
+            FileRole::Page { bundle: false }
+        } else {
+            FileRole::Asset
+        };
+        found.push(Found {
+            abs: entry.path().to_path_buf(),
+            rel,
+            role,
+        });
+    }
+    if errs.is_empty() {
+        Ok(found)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Read a content file as text: UTF-8 required, BOM removed.
+pub fn read_text(abs: &Path, display: &Path) -> Result<Arc<str>, Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error(
+            codes::UNREADABLE,
+            format!("读不了文件 {}：{e}", display.display()),
+        )
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(Arc::from(s))
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
+            // Map the byte offset into the lossy text: the valid prefix is identical.
+            Err(
+                Diagnostic::error(codes::INVALID_UTF8, "文件不是 UTF-8 编码")
+                    .at(display, &lossy, at..at + 1)
+                    .label("从这里开始不是 UTF-8")
+                    .hint("这个文件可能是 GBK 等编码保存的；请在编辑器里选「UTF-8」另存"),
+            )
+        }
+    }
+}
+
+fn default_section_meta(dir: &str) -> SectionMeta {
+    SectionMeta {
+        title: dir.rsplit('/').next().unwrap_or(dir).to_string(),
+        description: String::new(),
+        kind: None,
+        sort_by: SortBy::Date,
+        weight: 0,
+        template: None,
+        page_template: None,
+        draft: false,
+        extra: serde_json::Value::Object(Default::default()),
+    }
+}
+
+fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Load and parse every content file. Drafts are dropped unless `drafts`.
+pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content, Vec<Diagnostic>> {
+    let found = walk(root)?;
+    let mut errs = Vec::new();
+
+    // Every folder that holds content is a section, except page-bundle folders.
+    let bundle_dirs: Vec<&str> = found
+        .iter()
+        .filter(|f| matches!(f.role, FileRole::Page { bundle: true }))
+        .map(|f| parent_dir(&f.rel))
+        .collect();
+    let mut dirs: BTreeMap<String, Option<&Found>> = BTreeMap::new();
+    dirs.insert(String::new(), None);
+    for f in &found {
+        let mut d = parent_dir(&f.rel);
+        if matches!(f.role, FileRole::Page { bundle: true }) {
+            d = parent_dir(d);
+        } else if matches!(f.role, FileRole::Asset)
+            && bundle_dirs
+                .iter()
+                .any(|b| f.rel.starts_with(&format!("{b}/")))
+        {
+            continue;
+        }
+        // make sure every ancestor is a section too
+        let mut cur = d.to_string();
+        loop {
+            dirs.entry(cur.clone()).or_insert(None);
+            if cur.is_empty() {
+                break;
+            }
+            cur = parent_dir(&cur).to_string();
+        }
+        if matches!(f.role, FileRole::Section) {
+            dirs.insert(d.to_string(), Some(f));
+        }
+    }
+
+    // Parse section files in parallel.
+    let dir_list: Vec<(String, Option<&Found>)> = dirs.into_iter().collect();
+    let parsed: Vec<
+        Result<(Arc<str>, Range<usize>, SectionMeta, Option<PathBuf>), Vec<Diagnostic>>,
+    > = dir_list
+        .par_iter()
+        .map(|(dir, f)| match f {
+            None => Ok((Arc::from(""), 0..0, default_section_meta(dir), None)),
+            Some(f) => {
+                let display = Path::new("content").join(&f.rel);
+                let source = read_text(&f.abs, &display).map_err(|e| vec![e])?;
+                let split = frontmatter::split(&display, &source).map_err(|e| vec![e])?;
+                let meta = frontmatter::parse_section(&display, &source, &split)?;
+                Ok((source, split.body, meta, Some(display)))
+            }
+        })
+        .collect();
+
+    let mut content = Content::default();
+    let mut dir_index: HashMap<String, usize> = HashMap::new();
+    let mut dropped_dirs: Vec<String> = Vec::new();
+    for ((dir, _), res) in dir_list.iter().zip(parsed) {
+        let (source, body, meta, file) = match res {
+            Ok(v) => v,
+            Err(e) => {
+                errs.extend(e);
+                (Arc::from(""), 0..0, default_section_meta(dir), None)
+            }
+        };
+        let parent = if dir.is_empty() {
+            None
+        } else {
+            match dir_index.get(parent_dir(dir)) {
+                Some(&p) => Some(p),
+                None => {
+                    // parent was a draft section
+                    dropped_dirs.push(dir.clone());
+                    continue;
+                }
+            }
+        };
+        if meta.draft && !drafts && !dir.is_empty() {
+            dropped_dirs.push(dir.clone());
+            continue;
+        }
+        let folder = dir.rsplit('/').next().unwrap_or("");
+        let kind = meta
+            .kind
+            .or_else(|| Kind::from_folder(folder))
+            .or_else(|| {
+                parent
+                    .map(|p| content.sections[p].kind)
+                    .filter(|k| *k != Kind::Page)
+            })
+            .unwrap_or(Kind::Page);
+        let path = match parent {
+            None => "/".to_string(),
+            Some(p) => format!("{}{}/", content.sections[p].path, slugify(folder)),
+        };
+        let idx = content.sections.len();
+        if let Some(p) = parent {
+            content.sections[p].subsections.push(idx);
+        }
+        dir_index.insert(dir.clone(), idx);
+        content.sections.push(Section {
+            dir: dir.clone(),
+            file,
+            source,
+            body,
+            meta,
+            kind,
+            path,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+        });
+    }
+
+    // Pages, parsed in parallel.
+    let page_files: Vec<&Found> = found
+        .iter()
+        .filter(|f| matches!(f.role, FileRole::Page { .. }))
+        .collect();
+    let parsed: Vec<Option<Result<Page, Vec<Diagnostic>>>> = page_files
+        .par_iter()
+        .map(|f| {
+            let bundle = matches!(f.role, FileRole::Page { bundle: true });
+            let own_dir = parent_dir(&f.rel);
+            let sec_dir = if bundle { parent_dir(own_dir) } else { own_dir };
+            let &section = dir_index.get(sec_dir)?;
+            let sec = &content.sections[section];
+            let display = Path::new("content").join(&f.rel);
+            Some(load_page(
+                f, &display, bundle, section, sec, categories, drafts,
+            ))
+        })
+        .collect();
+    let mut page_of_rel: HashMap<String, usize> = HashMap::new();
+    for res in parsed.into_iter().flatten() {
+        match res {
+            Ok(page) if page.meta.draft && !drafts => {}
+            Ok(page) => {
+                let idx = content.pages.len();
+                content.sections[page.section].pages.push(idx);
+                page_of_rel.insert(page.rel.clone(), idx);
+                content.pages.push(page);
+            }
+            Err(e) => errs.extend(e),
+        }
+    }
+
+    // Assets: copied next to the section (or the bundle page) that holds them.
+    for f in found.iter().filter(|f| matches!(f.role, FileRole::Asset)) {
+        let dir = parent_dir(&f.rel);
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        if dropped_dirs
+            .iter()
+            .any(|d| dir == d || dir.starts_with(&format!("{d}/")))
+        {
+            continue;
+        }
+        let base = if let Some(&p) = page_of_rel.get(&format!("{dir}/index.md")) {
+            content.pages[p].path.clone()
+        } else if bundle_dirs.contains(&dir) {
+            continue; // a draft bundle
+        } else if let Some(&s) = dir_index.get(dir) {
+            content.sections[s].path.clone()
+        } else {
+            continue;
+        };
+        content.assets.push(Asset {
+            src: f.abs.clone(),
+            out: format!("{}{}", base.trim_start_matches('/'), name),
+        });
+    }
+
+    if errs.is_empty() {
+        Ok(content)
+    } else {
+        Err(errs)
+    }
+}
+
+fn load_page(
+    f: &Found,
+    display: &Path,
+    bundle: bool,
+    section: usize,
+    sec: &Section,
+    categories: &[String],
+    _drafts: bool,
+) -> Result<Page, Vec<Diagnostic>> {
+    let source = read_text(&f.abs, display).map_err(|e| vec![e])?;
+    let split = frontmatter::split(display, &source).map_err(|e| vec![e])?;
+    let meta = frontmatter::parse_page(display, &source, &split, sec.kind, categories)?;
+    let stem = if bundle {
+        parent_dir(&f.rel).rsplit('/').next().unwrap_or("")
+    } else {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    };
+    let slug = match &meta.slug {
+        Some(s) => {
+            let slug = slugify(&s.value);
+            if s.value.contains('/') || slug.is_empty() {
+                return Err(vec![
+                    Diagnostic::error(
+                        codes::INVALID_SLUG,
+                        format!("slug `{}` 不能用作网址", s.value),
+                    )
+                    .at(display, &source, s.span.clone())
+                    .label("不合规的 slug")
+                    .hint("slug 只写一段英文或拼音，不要带 /，例如 slug = \"baojianpin\""),
+                ]);
+            }
+            slug
+        }
+        None => slugify(stem),
+    };
+    let path = format!("{}{}/", sec.path, slug);
+    let asset_base = if bundle {
+        path.clone()
+    } else {
+        sec.path.clone()
+    };
+    Ok(Page {
+        file: display.to_path_buf(),
+        rel: f.rel.clone(),
+        source,
+        body: split.body,
+        meta,
+        kind: sec.kind,
+        section,
+        slug,
+        path,
+        asset_base,
+    })
+}

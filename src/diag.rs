@@ -1,0 +1,314 @@
+//! User-facing diagnostics: stable error codes, Simplified Chinese messages, source locations
+//! (`file:line:column`), an excerpt with the spot marked, a hint, and their text and JSON renderings.
+//!
+//! Every problem a writer can cause is reported through [`Diagnostic`]; nothing in the build panics on bad
+//! input. The list of codes lives in [`codes`] so they stay stable across releases.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// Stable diagnostic codes. `E` = error, `W` = warning. Never reuse or renumber a code.
+pub mod codes {
+    // E10xx: reading content files and front matter
+    pub const UNREADABLE: &str = "E1000";
+    pub const NO_FRONT_MATTER: &str = "E1001";
+    pub const UNCLOSED_FRONT_MATTER: &str = "E1002";
+    pub const TOML_SYNTAX: &str = "E1003";
+    pub const UNKNOWN_KEY: &str = "E1004";
+    pub const WRONG_TYPE: &str = "E1005";
+    pub const MISSING_TITLE: &str = "E1006";
+    pub const INVALID_VALUE: &str = "E1007";
+    pub const INVALID_DATE: &str = "E1008";
+    pub const INVALID_UTF8: &str = "E1009";
+    pub const EMPTY_FILE: &str = "E1010";
+    pub const URL_COLLISION: &str = "E1011";
+    pub const INVALID_SLUG: &str = "E1012";
+    pub const UNKNOWN_CATEGORY: &str = "E1013";
+    pub const PATH_OUTSIDE_ROOT: &str = "E1014";
+    pub const TOO_DEEP: &str = "E1015";
+    // E12xx: links and references inside content
+    pub const BROKEN_LINK: &str = "E1201";
+    pub const BROKEN_ANCHOR: &str = "E1202";
+    pub const UNKNOWN_HOTLINE: &str = "E1203";
+    pub const LINK_OUTSIDE_ROOT: &str = "E1204";
+    // E13xx: hotlines.toml
+    pub const HOTLINES_MISSING: &str = "E1300";
+    pub const HOTLINE_FIELD: &str = "E1301";
+    pub const HOTLINE_DUPLICATE: &str = "E1302";
+    pub const HOTLINE_NUMBER: &str = "E1303";
+    // E14xx: site.toml and theme
+    pub const SITE_MISSING: &str = "E1400";
+    pub const SITE_INVALID: &str = "E1401";
+    pub const THEME_MISSING: &str = "E1402";
+    // E15xx: templates
+    pub const TEMPLATE_SYNTAX: &str = "E1501";
+    pub const TEMPLATE_RENDER: &str = "E1502";
+    pub const TEMPLATE_MISSING: &str = "E1503";
+    // E16xx: output folder
+    pub const OUTPUT_REFUSED: &str = "E1601";
+    pub const OUTPUT_IO: &str = "E1602";
+    pub const CONTENT_MISSING: &str = "E1603";
+    // W2xxx: warnings
+    pub const STALE_HOTLINE: &str = "W2001";
+    pub const UNSAFE_URL: &str = "W2002";
+    pub const RAW_HTML_SANITIZED: &str = "W2003";
+    pub const MISSING_ALT: &str = "W2004";
+    pub const EXPIRED_ALERT: &str = "W2005";
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file: the file's path as shown to the user, its text, and a byte range.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: PathBuf,
+    pub source: Arc<str>,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// 1-based line and column (in characters) of the start of the span.
+    pub fn line_col(&self) -> (usize, usize) {
+        line_col(&self.source, self.span.start)
+    }
+}
+
+/// 1-based line and character column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem found in the site, for a human or a machine.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// Short text shown under the marked spot.
+    pub label: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Attach the spot in a file this diagnostic is about.
+    pub fn at(mut self, file: &Path, source: &Arc<str>, span: Range<usize>) -> Self {
+        let len = source.len();
+        let start = floor_char_boundary(source, span.start.min(len));
+        let end = floor_char_boundary(source, span.end.clamp(start, len));
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            source: source.clone(),
+            span: start..end,
+        });
+        self
+    }
+
+    /// Attach a whole file without a particular spot (points at its first character).
+    pub fn in_file(self, file: &Path, source: &Arc<str>) -> Self {
+        self.at(file, source, 0..0)
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, or an empty string when there is no location.
+    pub fn position(&self) -> String {
+        match &self.location {
+            Some(loc) => {
+                let (l, c) = loc.line_col();
+                format!("{}:{}:{}", loc.file.display(), l, c)
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The full human rendering: header, `file:line:column`, excerpt with the spot marked, hint.
+    pub fn render(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        let Some(loc) = &self.location else {
+            let mut out = format!("{kind}[{}]: {}\n", self.code, self.message);
+            if let Some(h) = &self.hint {
+                out.push_str(&format!("  = 提示：{h}\n"));
+            }
+            return out;
+        };
+        let file = SimpleFile::new(loc.file.display().to_string(), loc.source.as_ref());
+        let mut d = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_code(self.code)
+        .with_message(&self.message)
+        .with_labels(vec![
+            Label::primary((), loc.span.clone()).with_message(&self.label),
+        ]);
+        if let Some(h) = &self.hint {
+            d = d.with_notes(vec![format!("提示：{h}")]);
+        }
+        let config = term::Config::default();
+        let body =
+            term::emit_into_string(&config, &file, &d).unwrap_or_else(|_| self.message.clone());
+        // codespan writes English severity words; the header is replaced with a Chinese one.
+        let mut lines = body.lines();
+        let _ = lines.next();
+        let mut out = format!("{kind}[{}]: {}\n", self.code, self.message);
+        for l in lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A machine-readable rendering for `check --format json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (file, line, column) = match &self.location {
+            Some(loc) => {
+                let (l, c) = loc.line_col();
+                (Some(loc.file.display().to_string()), Some(l), Some(c))
+            }
+            None => (None, None, None),
+        };
+        serde_json::json!({
+            "code": self.code,
+            "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "message": self.message,
+            "file": file,
+            "line": line,
+            "column": column,
+            "hint": self.hint,
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// A list of errors that stopped a build (never empty when returned as an `Err`).
+#[derive(Debug, Default)]
+pub struct Failure(pub Vec<Diagnostic>);
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure(vec![d])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Failure(d)
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A hint sentence "did you mean X?" or a list of the valid choices.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> String {
+    match suggest(word, candidates.iter().copied()) {
+        Some(s) => format!("是不是想写 `{s}`？"),
+        None => format!("可用的有：{}", candidates.join("、")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "一二\n三四五x";
+        assert_eq!(line_col(t, 0), (1, 1));
+        let x = t.find('x').unwrap();
+        assert_eq!(line_col(t, x), (2, 4));
+    }
+
+    #[test]
+    fn render_has_code_position_excerpt_and_hint() {
+        let src: Arc<str> = Arc::from("+++\ntitel = \"x\"\n+++\n");
+        let d = Diagnostic::error(codes::UNKNOWN_KEY, "未知的键 `titel`")
+            .at(Path::new("content/a.md"), &src, 4..9)
+            .label("这里")
+            .hint("是不是想写 `title`？");
+        let r = d.render();
+        assert!(r.starts_with("错误[E1004]: 未知的键 `titel`"), "{r}");
+        assert!(r.contains("content/a.md:2:1"), "{r}");
+        assert!(r.contains("titel = \"x\""), "{r}");
+        assert!(r.contains("^^^^^"), "{r}");
+        assert!(r.contains("提示：是不是想写 `title`？"), "{r}");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggest("warning_sign", ["warning_signs", "what_to_do"]),
+            Some("warning_signs")
+        );
+        assert_eq!(suggest("zzz", ["title"]), None);
+    }
+}

@@ -1,0 +1,147 @@
+//! Machine-readable outputs: the Atom feed of alerts and cases, `sitemap.xml` and `robots.txt`.
+
+use crate::frontmatter::Kind;
+use crate::site::Site;
+
+/// XML text escaping.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const FEED_ENTRIES: usize = 30;
+const EPOCH: &str = "1970-01-01T00:00:00Z";
+
+/// Atom feed of the newest alerts and cases. `summaries[i]` is page i's summary text.
+pub fn atom(site: &Site, summaries: &[String]) -> String {
+    let mut ids: Vec<usize> = site.pages_of_kind(Kind::Alert);
+    ids.extend(site.pages_of_kind(Kind::Case));
+    ids.sort_by(|a, b| {
+        let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
+        pb.meta
+            .date
+            .cmp(&pa.meta.date)
+            .then_with(|| pa.path.cmp(&pb.path))
+    });
+    ids.truncate(FEED_ENTRIES);
+    let c = &site.config;
+    let updated = ids
+        .iter()
+        .filter_map(|&i| {
+            let m = &site.pages[i].meta;
+            m.updated.or(m.date)
+        })
+        .max()
+        .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+    let mut x = String::with_capacity(1024 + ids.len() * 512);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&c.language)
+    ));
+    x.push_str(&format!(
+        "<title>{}：风险提示与典型案例</title>\n",
+        xml_escape(&c.title)
+    ));
+    x.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&c.permalink("/atom.xml"))
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&c.permalink("/"))
+    ));
+    x.push_str(&format!(
+        "<id>{}</id>\n",
+        xml_escape(&c.permalink("/atom.xml"))
+    ));
+    x.push_str(&format!("<updated>{updated}</updated>\n"));
+    if !c.organization.is_empty() {
+        x.push_str(&format!(
+            "<author><name>{}</name></author>\n",
+            xml_escape(&c.organization)
+        ));
+    } else {
+        x.push_str(&format!(
+            "<author><name>{}</name></author>\n",
+            xml_escape(&c.title)
+        ));
+    }
+    x.push_str("<generator>fangpian</generator>\n");
+    for i in ids {
+        let p = &site.pages[i];
+        let url = c.permalink(&p.path);
+        let published = p
+            .meta
+            .date
+            .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+        let updated = p
+            .meta
+            .updated
+            .or(p.meta.date)
+            .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+        let summary = if p.meta.description.is_empty() {
+            &summaries[i]
+        } else {
+            &p.meta.description
+        };
+        x.push_str("<entry>\n");
+        x.push_str(&format!("<title>{}</title>\n", xml_escape(&p.meta.title)));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
+        x.push_str(&format!("<id>{}</id>\n", xml_escape(&url)));
+        x.push_str(&format!(
+            "<published>{published}</published>\n<updated>{updated}</updated>\n"
+        ));
+        x.push_str(&format!(
+            "<category term=\"{}\" label=\"{}\"/>\n",
+            p.kind.name(),
+            p.kind.label()
+        ));
+        x.push_str(&format!("<summary>{}</summary>\n", xml_escape(summary)));
+        x.push_str("</entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// `sitemap.xml` from `(path, lastmod)` pairs, sorted by path.
+pub fn sitemap(site: &Site, mut entries: Vec<(String, Option<String>)>) -> String {
+    entries.sort();
+    entries.dedup_by(|a, b| a.0 == b.0);
+    let mut x = String::with_capacity(128 + entries.len() * 96);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, lastmod) in entries {
+        x.push_str("<url><loc>");
+        x.push_str(&xml_escape(&site.config.permalink(&path)));
+        x.push_str("</loc>");
+        if let Some(l) = lastmod {
+            x.push_str("<lastmod>");
+            x.push_str(&l);
+            x.push_str("</lastmod>");
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.permalink("/sitemap.xml")
+    )
+}

@@ -1,0 +1,656 @@
+//! Front matter: splitting a content file into its `+++` TOML header and markdown body, and the typed,
+//! validated schema of every content kind (common keys, section keys, and the extra keys of case,
+//! tactic, alert, poster and leaflet).
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, codes, did_you_mean};
+use crate::toml_read::{DateValue, Doc, Sp, Table};
+
+/// What a page is about; decides its template and its extra keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Case,
+    Tactic,
+    Alert,
+    Poster,
+    Leaflet,
+    Page,
+}
+
+pub const KIND_NAMES: &[&str] = &["case", "tactic", "alert", "poster", "leaflet", "page"];
+
+impl Kind {
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "case" => Kind::Case,
+            "tactic" => Kind::Tactic,
+            "alert" => Kind::Alert,
+            "poster" => Kind::Poster,
+            "leaflet" => Kind::Leaflet,
+            "page" => Kind::Page,
+            _ => return None,
+        })
+    }
+
+    /// The kind implied by a section folder's name (`cases` → case, …), if any.
+    pub fn from_folder(name: &str) -> Option<Kind> {
+        Some(match name {
+            "cases" => Kind::Case,
+            "tactics" => Kind::Tactic,
+            "alerts" => Kind::Alert,
+            "posters" => Kind::Poster,
+            "leaflets" => Kind::Leaflet,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        KIND_NAMES[self as usize]
+    }
+
+    /// The Chinese name shown to readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Case => "典型案例",
+            Kind::Tactic => "诈骗套路",
+            Kind::Alert => "风险提示",
+            Kind::Poster => "海报",
+            Kind::Leaflet => "三折页",
+            Kind::Page => "页面",
+        }
+    }
+
+    fn extra_keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Case => &[
+                "region", "amount", "victims", "outcome", "source", "tactics",
+            ],
+            Kind::Tactic => &[
+                "category",
+                "warning_signs",
+                "what_to_do",
+                "legal_basis",
+                "reviewed",
+            ],
+            Kind::Alert => &["level", "expires"],
+            Kind::Poster => &[
+                "size",
+                "orientation",
+                "layout",
+                "headline",
+                "slogan",
+                "points",
+                "hotlines",
+                "qr",
+                "source",
+                "variants",
+            ],
+            Kind::Leaflet => &[
+                "size", "layout", "headline", "slogan", "hotlines", "qr", "variants",
+            ],
+            Kind::Page => &[],
+        }
+    }
+}
+
+/// Where the front matter and the body are in a content file.
+#[derive(Clone, Debug)]
+pub struct Split {
+    pub front: Range<usize>,
+    pub body: Range<usize>,
+}
+
+/// Split `+++` front matter from the body. Accepts a BOM-less text with LF or CRLF line endings.
+pub fn split(file: &Path, source: &Arc<str>) -> Result<Split, Diagnostic> {
+    if source.trim().is_empty() {
+        return Err(Diagnostic::error(codes::EMPTY_FILE, "这个文件是空的")
+            .in_file(file, source)
+            .label("空文件")
+            .hint("内容文件至少要有 +++ 括起来的标题，例如：\n+++\ntitle = \"标题\"\n+++"));
+    }
+    let first_end = source.find('\n').map_or(source.len(), |i| i + 1);
+    let first = source[..first_end].trim_end();
+    if first != "+++" {
+        let hint = if first == "---" {
+            "fangpian 的 front matter 用 TOML，上下各一行 +++（不是 YAML 的 ---），例如 title = \"标题\""
+        } else {
+            "文件第一行必须是 +++，接着写 title = \"标题\" 等设置，再用一行 +++ 结束"
+        };
+        return Err(
+            Diagnostic::error(codes::NO_FRONT_MATTER, "文件开头没有 +++ front matter")
+                .at(file, source, 0..first.len())
+                .label("这里应该是 +++")
+                .hint(hint),
+        );
+    }
+    let mut pos = first_end;
+    while pos < source.len() {
+        let end = source[pos..]
+            .find('\n')
+            .map_or(source.len(), |i| pos + i + 1);
+        let line = &source[pos..end];
+        if line.trim_end() == "+++" {
+            return Ok(Split {
+                front: first_end..pos,
+                body: end..source.len(),
+            });
+        }
+        pos = end;
+    }
+    Err(
+        Diagnostic::error(codes::UNCLOSED_FRONT_MATTER, "front matter 没有结束的 +++")
+            .at(file, source, 0..3)
+            .label("从这里开始的 front matter 没有关上")
+            .hint("在设置的最后一行后面加一行 +++，再写正文"),
+    )
+}
+
+/// How a section sorts its pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    Date,
+    Weight,
+    Title,
+    None,
+}
+
+/// Keys every page accepts (compatible with Zola's).
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "aliases",
+    "template",
+    "tags",
+    "taxonomies",
+    "extra",
+];
+
+/// Keys a section `_index.md` accepts.
+const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "kind",
+    "sort_by",
+    "weight",
+    "template",
+    "page_template",
+    "draft",
+    "extra",
+];
+
+const TAXONOMIES: &[&str] = &["tags", "categories"];
+
+/// Front matter common to all pages.
+#[derive(Clone, Debug, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    pub draft: bool,
+    pub slug: Option<Sp<String>>,
+    pub weight: i64,
+    pub aliases: Vec<Sp<String>>,
+    pub template: Option<Sp<String>>,
+    pub tags: Vec<String>,
+    pub categories: Vec<Sp<String>>,
+    pub extra: serde_json::Value,
+    pub fields: KindFields,
+}
+
+/// Front matter of a section `_index.md`.
+#[derive(Clone, Debug)]
+pub struct SectionMeta {
+    pub title: String,
+    pub description: String,
+    pub kind: Option<Kind>,
+    pub sort_by: SortBy,
+    pub weight: i64,
+    pub template: Option<Sp<String>>,
+    pub page_template: Option<Sp<String>>,
+    pub draft: bool,
+    pub extra: serde_json::Value,
+}
+
+/// Alert level: always shown as text and icon, never colour alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Level {
+    #[serde(rename = "提示")]
+    Notice,
+    #[serde(rename = "警示")]
+    Warning,
+    #[serde(rename = "紧急")]
+    Urgent,
+}
+
+impl Level {
+    pub fn text(self) -> &'static str {
+        match self {
+            Level::Notice => "提示",
+            Level::Warning => "警示",
+            Level::Urgent => "紧急",
+        }
+    }
+    pub fn css(self) -> &'static str {
+        match self {
+            Level::Notice => "notice",
+            Level::Warning => "warning",
+            Level::Urgent => "urgent",
+        }
+    }
+}
+
+/// The extra, validated keys of each kind.
+#[derive(Clone, Debug, Default)]
+pub enum KindFields {
+    #[default]
+    None,
+    Case {
+        region: String,
+        amount: String,
+        victims: Option<i64>,
+        outcome: String,
+        source: String,
+        tactics: Vec<Sp<String>>,
+    },
+    Tactic {
+        category: Option<Sp<String>>,
+        warning_signs: Vec<String>,
+        what_to_do: Vec<String>,
+        legal_basis: Vec<String>,
+        reviewed: Option<Sp<DateValue>>,
+    },
+    Alert {
+        level: Level,
+        expires: Option<DateValue>,
+    },
+    Print(PrintFields),
+}
+
+/// Poster and leaflet keys (a leaflet's body sections are its panels).
+#[derive(Clone, Debug, Default)]
+pub struct PrintFields {
+    pub size: String,
+    pub orientation: String,
+    pub layout: Option<Sp<String>>,
+    pub headline: String,
+    pub slogan: String,
+    pub points: Vec<String>,
+    pub hotlines: Vec<Sp<String>>,
+    pub qr: Option<Sp<String>>,
+    pub source: Option<Sp<String>>,
+    pub variants: Option<Sp<String>>,
+}
+
+pub const PAPER_SIZES: &[&str] = &["A4", "A3", "A2", "对开"];
+pub const ORIENTATIONS: &[&str] = &["portrait", "landscape"];
+
+fn str_list(t: &Table, key: &str, errs: &mut Vec<Diagnostic>) -> Vec<String> {
+    t.opt_str_list(key, errs)
+        .map(|v| v.into_iter().map(|s| s.value).collect())
+        .unwrap_or_default()
+}
+
+fn missing_title(doc: &Doc, t: &Table, errs: &mut Vec<Diagnostic>, body_hint: &str) -> String {
+    match t.opt_str("title", errs) {
+        Some(s) if !s.trim().is_empty() => s,
+        Some(_) => {
+            let span = t.get("title").map(|v| v.span()).unwrap_or(0..0);
+            errs.push(
+                doc.error(codes::MISSING_TITLE, "标题是空的", span)
+                    .label("空标题")
+                    .hint("写上读者一眼能看懂的标题，例如 title = \"免费体检背后的推销\""),
+            );
+            String::new()
+        }
+        None => {
+            if t.get("title").is_none() {
+                errs.push(
+                    doc.error(codes::MISSING_TITLE, "缺少标题 `title`", 0..0)
+                        .label("front matter 里没有 title")
+                        .hint(body_hint.to_string()),
+                );
+            }
+            String::new()
+        }
+    }
+}
+
+/// Parse a page's front matter for the given kind. `categories` are the site's allowed categories.
+pub fn parse_page(
+    file: &Path,
+    source: &Arc<str>,
+    split: &Split,
+    kind: Kind,
+    categories: &[String],
+) -> Result<PageMeta, Vec<Diagnostic>> {
+    let doc = Doc::new(file, source, split.front.start);
+    let table = doc.parse_table(&source[split.front.clone()])?;
+    let t = Table::new(&doc, &table);
+    let mut errs = Vec::new();
+    let allowed: Vec<&str> = PAGE_KEYS.iter().chain(kind.extra_keys()).copied().collect();
+    for key in t.keys() {
+        if !allowed.contains(&key) {
+            let span = t.key_span(key).unwrap_or(0..0);
+            let other_kind = KIND_NAMES
+                .iter()
+                .filter_map(|k| Kind::from_name(k))
+                .find(|k| k.extra_keys().contains(&key));
+            let hint = match other_kind {
+                Some(k) => format!(
+                    "`{key}` 是「{}」才有的键，这个文件属于「{}」；{}",
+                    k.label(),
+                    kind.label(),
+                    did_you_mean(key, &allowed)
+                ),
+                None => did_you_mean(key, &allowed),
+            };
+            errs.push(
+                doc.error(
+                    codes::UNKNOWN_KEY,
+                    format!("「{}」的 front matter 里没有 `{key}` 这个键", kind.label()),
+                    span,
+                )
+                .label("不认识的键")
+                .hint(hint),
+            );
+        }
+    }
+    let mut m = PageMeta {
+        title: missing_title(&doc, &t, &mut errs, "在第一行 +++ 下面加：title = \"标题\""),
+        description: t.opt_str("description", &mut errs).unwrap_or_default(),
+        date: t.opt_date("date", &mut errs).map(|d| d.value),
+        updated: t.opt_date("updated", &mut errs).map(|d| d.value),
+        draft: t.opt_bool("draft", &mut errs).unwrap_or(false),
+        slug: t.opt_sp_str("slug", &mut errs),
+        weight: t.opt_int("weight", &mut errs).unwrap_or(0),
+        aliases: t.opt_str_list("aliases", &mut errs).unwrap_or_default(),
+        template: t.opt_sp_str("template", &mut errs),
+        tags: str_list(&t, "tags", &mut errs),
+        categories: Vec::new(),
+        extra: t
+            .opt_json("extra", &mut errs)
+            .unwrap_or(serde_json::Value::Object(Default::default())),
+        fields: KindFields::None,
+    };
+    if let Some(tax) = t.opt_table("taxonomies", &mut errs) {
+        tax.check_keys(TAXONOMIES, "[taxonomies]", &mut errs);
+        for tag in str_list(&tax, "tags", &mut errs) {
+            if !m.tags.contains(&tag) {
+                m.tags.push(tag);
+            }
+        }
+        m.categories = tax
+            .opt_str_list("categories", &mut errs)
+            .unwrap_or_default();
+    }
+    let check_category = |c: &Sp<String>, errs: &mut Vec<Diagnostic>| {
+        if !categories.iter().any(|x| x == &c.value) {
+            let names: Vec<&str> = categories.iter().map(String::as_str).collect();
+            errs.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_CATEGORY,
+                    format!("没有「{}」这个诈骗类别", c.value),
+                )
+                .at(file, source, c.span.clone())
+                .label("不在站点的类别里")
+                .hint(format!(
+                    "{}（类别在 site.toml 的 categories 里设置）",
+                    did_you_mean(&c.value, &names)
+                )),
+            );
+        }
+    };
+    for c in &m.categories {
+        check_category(c, &mut errs);
+    }
+    m.fields = match kind {
+        Kind::Page => KindFields::None,
+        Kind::Case => KindFields::Case {
+            region: t.opt_str("region", &mut errs).unwrap_or_default(),
+            amount: t.opt_str("amount", &mut errs).unwrap_or_default(),
+            victims: t.opt_int("victims", &mut errs),
+            outcome: t.opt_str("outcome", &mut errs).unwrap_or_default(),
+            source: t.opt_str("source", &mut errs).unwrap_or_default(),
+            tactics: t.opt_str_list("tactics", &mut errs).unwrap_or_default(),
+        },
+        Kind::Tactic => {
+            let category = t.opt_sp_str("category", &mut errs);
+            if let Some(c) = &category {
+                check_category(c, &mut errs);
+            }
+            KindFields::Tactic {
+                category,
+                warning_signs: str_list(&t, "warning_signs", &mut errs),
+                what_to_do: str_list(&t, "what_to_do", &mut errs),
+                legal_basis: str_list(&t, "legal_basis", &mut errs),
+                reviewed: t.opt_date("reviewed", &mut errs),
+            }
+        }
+        Kind::Alert => {
+            let level = match t.opt_sp_str("level", &mut errs) {
+                Some(l) => match l.value.as_str() {
+                    "提示" => Level::Notice,
+                    "警示" => Level::Warning,
+                    "紧急" => Level::Urgent,
+                    other => {
+                        errs.push(
+                            Diagnostic::error(
+                                codes::INVALID_VALUE,
+                                format!("风险等级不能是「{other}」"),
+                            )
+                            .at(file, source, l.span.clone())
+                            .label("不认识的等级")
+                            .hint("level 只能是 \"提示\"、\"警示\" 或 \"紧急\""),
+                        );
+                        Level::Notice
+                    }
+                },
+                None => {
+                    if t.get("level").is_none() {
+                        errs.push(
+                            doc.error(codes::INVALID_VALUE, "风险提示缺少等级 `level`", 0..0)
+                                .label("front matter 里没有 level")
+                                .hint("加一行：level = \"警示\"（可选：提示、警示、紧急）"),
+                        );
+                    }
+                    Level::Notice
+                }
+            };
+            KindFields::Alert {
+                level,
+                expires: t.opt_date("expires", &mut errs).map(|d| d.value),
+            }
+        }
+        Kind::Poster | Kind::Leaflet => {
+            KindFields::Print(parse_print(&t, kind, file, source, &mut errs))
+        }
+    };
+    if errs.is_empty() { Ok(m) } else { Err(errs) }
+}
+
+fn parse_print(
+    t: &Table,
+    kind: Kind,
+    file: &Path,
+    source: &Arc<str>,
+    errs: &mut Vec<Diagnostic>,
+) -> PrintFields {
+    let choice =
+        |key: &str, allowed: &[&str], default: &str, errs: &mut Vec<Diagnostic>| -> String {
+            match t.opt_sp_str(key, errs) {
+                Some(v) if allowed.contains(&v.value.as_str()) => v.value,
+                Some(v) => {
+                    errs.push(
+                        Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("`{key}` 不能是「{}」", v.value),
+                        )
+                        .at(file, source, v.span.clone())
+                        .label("不支持的取值")
+                        .hint(format!("{}", did_you_mean(&v.value, allowed))),
+                    );
+                    default.to_string()
+                }
+                None => default.to_string(),
+            }
+        };
+    let size = if kind == Kind::Leaflet {
+        choice("size", &["A4"], "A4", errs)
+    } else {
+        choice("size", PAPER_SIZES, "A4", errs)
+    };
+    let orientation = if kind == Kind::Leaflet {
+        "landscape".to_string()
+    } else {
+        choice("orientation", ORIENTATIONS, "portrait", errs)
+    };
+    PrintFields {
+        size,
+        orientation,
+        layout: t.opt_sp_str("layout", errs),
+        headline: t.opt_str("headline", errs).unwrap_or_default(),
+        slogan: t.opt_str("slogan", errs).unwrap_or_default(),
+        points: str_list(t, "points", errs),
+        hotlines: t.opt_str_list("hotlines", errs).unwrap_or_default(),
+        qr: t.opt_sp_str("qr", errs),
+        source: t.opt_sp_str("source", errs),
+        variants: t.opt_sp_str("variants", errs),
+    }
+}
+
+/// Parse a section's `_index.md` front matter.
+pub fn parse_section(
+    file: &Path,
+    source: &Arc<str>,
+    split: &Split,
+) -> Result<SectionMeta, Vec<Diagnostic>> {
+    let doc = Doc::new(file, source, split.front.start);
+    let table = doc.parse_table(&source[split.front.clone()])?;
+    let t = Table::new(&doc, &table);
+    let mut errs = Vec::new();
+    t.check_keys(SECTION_KEYS, "栏目 _index.md", &mut errs);
+    let title = missing_title(&doc, &t, &mut errs, "栏目也要有标题：title = \"典型案例\"");
+    let kind = t
+        .opt_sp_str("kind", &mut errs)
+        .and_then(|k| match Kind::from_name(&k.value) {
+            Some(kind) => Some(kind),
+            None => {
+                errs.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("栏目类型不能是「{}」", k.value),
+                    )
+                    .at(file, source, k.span.clone())
+                    .label("不认识的类型")
+                    .hint(did_you_mean(&k.value, KIND_NAMES)),
+                );
+                None
+            }
+        });
+    let sort_by = match t.opt_sp_str("sort_by", &mut errs) {
+        None => SortBy::Date,
+        Some(s) => match s.value.as_str() {
+            "date" => SortBy::Date,
+            "weight" => SortBy::Weight,
+            "title" => SortBy::Title,
+            "none" => SortBy::None,
+            other => {
+                errs.push(
+                    Diagnostic::error(codes::INVALID_VALUE, format!("sort_by 不能是「{other}」"))
+                        .at(file, source, s.span.clone())
+                        .label("不支持的排序方式")
+                        .hint(did_you_mean(other, &["date", "weight", "title", "none"])),
+                );
+                SortBy::Date
+            }
+        },
+    };
+    let meta = SectionMeta {
+        title,
+        description: t.opt_str("description", &mut errs).unwrap_or_default(),
+        kind,
+        sort_by,
+        weight: t.opt_int("weight", &mut errs).unwrap_or(0),
+        template: t.opt_sp_str("template", &mut errs),
+        page_template: t.opt_sp_str("page_template", &mut errs),
+        draft: t.opt_bool("draft", &mut errs).unwrap_or(false),
+        extra: t
+            .opt_json("extra", &mut errs)
+            .unwrap_or(serde_json::Value::Object(Default::default())),
+    };
+    if errs.is_empty() { Ok(meta) } else { Err(errs) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str, kind: Kind) -> Result<PageMeta, Vec<Diagnostic>> {
+        let src: Arc<str> = Arc::from(text);
+        let file = Path::new("content/x.md");
+        let s = split(file, &src).map_err(|e| vec![e])?;
+        parse_page(file, &src, &s, kind, &["保健品".to_string()])
+    }
+
+    #[test]
+    fn splits_lf_and_crlf() {
+        let src: Arc<str> = Arc::from("+++\r\ntitle = \"a\"\r\n+++\r\nbody");
+        let s = split(Path::new("a.md"), &src).unwrap();
+        assert_eq!(&src[s.body.clone()], "body");
+    }
+
+    #[test]
+    fn unknown_key_suggests_and_names_the_kind() {
+        let e = page(
+            "+++\ntitle = \"a\"\nwarning_sign = [\"x\"]\n+++\n",
+            Kind::Tactic,
+        )
+        .unwrap_err();
+        assert_eq!(e[0].code, "E1004");
+        assert_eq!(e[0].position(), "content/x.md:3:1");
+        assert!(e[0].hint.as_deref().unwrap().contains("warning_signs"));
+        let e = page("+++\ntitle = \"a\"\nlevel = \"紧急\"\n+++\n", Kind::Case).unwrap_err();
+        assert!(e[0].hint.as_deref().unwrap().contains("风险提示"));
+    }
+
+    #[test]
+    fn kind_fields_are_typed() {
+        let m = page(
+            "+++\ntitle = \"a\"\ncategory = \"保健品\"\nwarning_signs = [\"免费送鸡蛋\"]\nreviewed = 2026-01-01\n+++\n",
+            Kind::Tactic,
+        )
+        .unwrap();
+        let KindFields::Tactic { warning_signs, .. } = m.fields else {
+            panic!()
+        };
+        assert_eq!(warning_signs, ["免费送鸡蛋"]);
+        let e = page(
+            "+++\ntitle = \"a\"\ncategory = \"保健\"\n+++\n",
+            Kind::Tactic,
+        )
+        .unwrap_err();
+        assert_eq!(e[0].code, "E1013");
+        let e = page("+++\ntitle = \"a\"\nlevel = \"红色\"\n+++\n", Kind::Alert).unwrap_err();
+        assert_eq!(e[0].code, "E1007");
+    }
+
+    #[test]
+    fn missing_title_and_unclosed() {
+        let e = page("+++\ndescription = \"x\"\n+++\n", Kind::Page).unwrap_err();
+        assert_eq!(e[0].code, "E1006");
+        let e = page("+++\ntitle = \"x\"\n", Kind::Page).unwrap_err();
+        assert_eq!(e[0].code, "E1002");
+        let e = page("---\ntitle: x\n---\n", Kind::Page).unwrap_err();
+        assert_eq!(e[0].code, "E1001");
+    }
+}

@@ -1,0 +1,20 @@
+//! fangpian (防骗): a static-site generator for public anti-fraud awareness sites for older readers.
+//!
+//! A build is a pipeline of plain data: [`content`] loading → the [`site::Site`] model → renderers
+//! ([`markdown`], [`render`] with Tera) → one output writer ([`output`]). [`build`] wires it together;
+//! the binary in `main.rs` is a thin command-line layer over it.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod feeds;
+pub mod frontmatter;
+pub mod hotlines;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod toml_read;

@@ -1,0 +1,616 @@
+//! HTML rendering with Tera: the data each template receives (site-wide values, pages, sections,
+//! taxonomies, hotlines), the choice of template per page, minifying, and writing every page of the
+//! site into a [`Sink`] in parallel.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::diag::{Diagnostic, codes};
+use crate::frontmatter::{Kind, KindFields};
+use crate::markdown::Rendered;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::theme::{Theme, tera_error_text};
+
+/// Markdown already rendered for every page and section (same indices as the site's lists).
+pub struct Bodies {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
+/// What the renderer wrote.
+#[derive(Debug, Default, Clone)]
+pub struct Written {
+    pub html_pages: usize,
+    /// `(path, lastmod)` for the sitemap.
+    pub sitemap: Vec<(String, Option<String>)>,
+}
+
+/// Minify one HTML document.
+pub fn minify(html: &str) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_js = true;
+    cfg.keep_input_type_text_attr = true;
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// Reading time in minutes for `chars` Chinese characters (about 300 a minute for older readers).
+fn reading_minutes(chars: usize) -> usize {
+    chars.div_ceil(300).max(1)
+}
+
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    bodies: &'a Bodies,
+    /// Site-wide values given to every template.
+    globals: Vec<(&'static str, Value)>,
+    /// A small summary of every page, for lists.
+    summaries: Vec<Value>,
+    /// Tactic page → the cases that name it, newest first.
+    cases_by_tactic: HashMap<usize, Vec<usize>>,
+}
+
+fn link(title: &str, path: &str) -> Value {
+    json!({ "title": title, "path": path })
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Self {
+        let c = &site.config;
+        let hotlines: Vec<Value> = site.hotlines.list.iter().map(|h| json!(h)).collect();
+        let primary: Vec<Value> = site
+            .hotlines
+            .primary()
+            .into_iter()
+            .map(|h| json!(h))
+            .collect();
+        let root = &site.sections[0];
+        let nav: Vec<Value> = root
+            .subsections
+            .iter()
+            .map(|&s| {
+                let s = &site.sections[s];
+                json!({ "title": s.meta.title, "path": s.path, "kind": s.kind, "description": s.meta.description })
+            })
+            .collect();
+        let mut taxonomies = serde_json::Map::new();
+        for t in &site.taxonomies {
+            let terms: Vec<Value> = t
+                .terms
+                .iter()
+                .map(|term| json!({ "name": term.name, "slug": term.slug, "path": term.path, "page_count": term.pages.len() }))
+                .collect();
+            taxonomies.insert(
+                t.name.to_string(),
+                json!({ "name": t.name, "title": t.title, "path": t.path(), "terms": terms }),
+            );
+        }
+        let config = json!({
+            "title": c.title,
+            "base_url": c.base_url,
+            "language": c.language,
+            "organization": c.organization,
+            "description": c.description,
+            "categories": c.categories,
+            "extra": c.extra,
+        });
+        let summaries = (0..site.pages.len())
+            .map(|i| Self::summary(site, bodies, i))
+            .collect();
+        let index_of: HashMap<&str, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel.as_str(), i))
+            .collect();
+        let mut cases_by_tactic: HashMap<usize, Vec<usize>> = HashMap::new();
+        for c in site.pages_of_kind(Kind::Case) {
+            if let KindFields::Case { tactics, .. } = &site.pages[c].meta.fields {
+                for t in tactics {
+                    let target = t
+                        .value
+                        .strip_prefix("@/")
+                        .and_then(|r| r.split('#').next())
+                        .unwrap_or("");
+                    if let Some(&ti) = index_of.get(target) {
+                        cases_by_tactic.entry(ti).or_default().push(c);
+                    }
+                }
+            }
+        }
+        Renderer {
+            site,
+            theme,
+            bodies,
+            globals: vec![
+                ("config", config),
+                ("hotlines", Value::Array(hotlines)),
+                ("primary_hotlines", Value::Array(primary)),
+                ("nav", Value::Array(nav)),
+                ("taxonomies", Value::Object(taxonomies)),
+                ("today", json!(ymd(site.today))),
+            ],
+            summaries,
+            cases_by_tactic,
+        }
+    }
+
+    fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
+        let p = &site.pages[i];
+        let description = if p.meta.description.is_empty() {
+            &bodies.pages[i].summary
+        } else {
+            &p.meta.description
+        };
+        let mut v = json!({
+            "title": p.meta.title,
+            "description": description,
+            "path": p.path,
+            "permalink": site.config.permalink(&p.path),
+            "date": p.meta.date.map(|d| d.ymd()),
+            "kind": p.kind,
+            "kind_label": p.kind.label(),
+        });
+        match &p.meta.fields {
+            KindFields::Alert { level, expires } => {
+                v["level"] = json!(level.text());
+                v["level_class"] = json!(level.css());
+                v["expires"] = json!(expires.map(|d| d.ymd()));
+                v["expired"] = json!(expires.is_some_and(|d| d.date < site.today));
+            }
+            KindFields::Tactic {
+                category: Some(c), ..
+            } => v["category"] = json!(c.value),
+            KindFields::Case { region, amount, .. } => {
+                v["region"] = json!(region);
+                v["amount"] = json!(amount);
+            }
+            KindFields::Print(f) => {
+                v["headline"] = json!(f.headline);
+                v["size"] = json!(f.size);
+            }
+            _ => {}
+        }
+        v
+    }
+
+    fn context(&self, path: &str) -> Context {
+        let mut ctx = Context::new();
+        for (k, v) in &self.globals {
+            ctx.insert(*k, v);
+        }
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &self.site.config.permalink(path));
+        ctx
+    }
+
+    fn term_links(&self, taxonomy: usize, names: impl Iterator<Item = String>) -> Vec<Value> {
+        let tax = &self.site.taxonomies[taxonomy];
+        names
+            .filter_map(|n| {
+                tax.term(&n)
+                    .map(|t| json!({ "name": t.name, "path": t.path }))
+            })
+            .collect()
+    }
+
+    /// The full data of one page for its template.
+    pub fn page_value(&self, i: usize) -> Value {
+        let site = self.site;
+        let p = &site.pages[i];
+        let body = &self.bodies.pages[i];
+        let sec = site.section_of(p);
+        let mut v = self.summaries[i].clone();
+        v["content"] = json!(body.html);
+        v["summary"] = json!(body.summary);
+        v["toc"] = json!(body.toc);
+        v["reading_minutes"] = json!(reading_minutes(body.chars));
+        v["char_count"] = json!(body.chars);
+        v["updated"] = json!(p.meta.updated.map(|d| d.ymd()));
+        v["date_iso"] = json!(p.meta.date.map(|d| d.rfc3339()));
+        v["extra"] = p.meta.extra.clone();
+        v["slug"] = json!(p.slug);
+        v["section"] = link(&sec.meta.title, &sec.path);
+        v["tags"] = json!(self.term_links(0, p.meta.tags.iter().cloned()));
+        let mut cats: Vec<String> = p.meta.categories.iter().map(|c| c.value.clone()).collect();
+        if let KindFields::Tactic {
+            category: Some(c), ..
+        } = &p.meta.fields
+            && !cats.contains(&c.value)
+        {
+            cats.insert(0, c.value.clone());
+        }
+        v["categories"] = json!(self.term_links(1, cats.into_iter()));
+        let page_link = |r: &str| -> Option<Value> {
+            let target = r.strip_prefix("@/")?.split('#').next()?;
+            let q = site.pages.iter().find(|q| q.rel == target)?;
+            Some(link(&q.meta.title, &q.path))
+        };
+        match &p.meta.fields {
+            KindFields::Case {
+                region,
+                amount,
+                victims,
+                outcome,
+                source,
+                tactics,
+            } => {
+                v["region"] = json!(region);
+                v["amount"] = json!(amount);
+                v["victims"] = json!(victims);
+                v["outcome"] = json!(outcome);
+                v["source"] = json!(source);
+                v["tactics"] = json!(
+                    tactics
+                        .iter()
+                        .filter_map(|t| page_link(&t.value))
+                        .collect::<Vec<_>>()
+                );
+            }
+            KindFields::Tactic {
+                category,
+                warning_signs,
+                what_to_do,
+                legal_basis,
+                reviewed,
+            } => {
+                v["category"] = json!(category.as_ref().map(|c| c.value.clone()));
+                v["category_path"] = json!(
+                    category
+                        .as_ref()
+                        .and_then(|c| site.taxonomies[1].term(&c.value))
+                        .map(|t| t.path.clone())
+                );
+                v["warning_signs"] = json!(warning_signs);
+                v["what_to_do"] = json!(what_to_do);
+                v["legal_basis"] = json!(legal_basis);
+                v["reviewed"] = json!(reviewed.as_ref().map(|d| d.value.ymd()));
+                // Cases that name this tactic.
+                let cases: Vec<Value> = self
+                    .cases_by_tactic
+                    .get(&i)
+                    .into_iter()
+                    .flatten()
+                    .map(|&c| link(&site.pages[c].meta.title, &site.pages[c].path))
+                    .collect();
+                v["cases"] = json!(cases);
+            }
+            KindFields::Print(f) => {
+                v["orientation"] = json!(f.orientation);
+                v["layout"] = json!(f.layout.as_ref().map(|l| l.value.clone()));
+                v["slogan"] = json!(f.slogan);
+                v["points"] = json!(f.points);
+                v["poster_hotlines"] = json!(
+                    f.hotlines
+                        .iter()
+                        .filter_map(|h| site.hotlines.get(&h.value))
+                        .collect::<Vec<_>>()
+                );
+                v["qr"] = json!(f.qr.as_ref().map(|q| self.absolute(&q.value)));
+                v["source_page"] = json!(f.source.as_ref().and_then(|s| page_link(&s.value)));
+            }
+            _ => {}
+        }
+        v
+    }
+
+    /// An absolute URL for `@/x.md`, a site path, or an absolute URL.
+    pub fn absolute(&self, target: &str) -> String {
+        if let Some(rest) = target.strip_prefix("@/") {
+            let (t, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(t, a)| (t, Some(a)));
+            let path = self
+                .site
+                .paths
+                .get(t)
+                .cloned()
+                .unwrap_or_else(|| "/".into());
+            let mut url = self.site.config.permalink(&path);
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(a);
+            }
+            url
+        } else if target.starts_with('/') {
+            self.site.config.permalink(target)
+        } else {
+            target.to_string()
+        }
+    }
+
+    fn section_value(&self, s: usize) -> Value {
+        let site = self.site;
+        let sec = &site.sections[s];
+        let body = &self.bodies.sections[s];
+        let pages: Vec<&Value> = sec.pages.iter().map(|&i| &self.summaries[i]).collect();
+        let subsections: Vec<Value> = sec
+            .subsections
+            .iter()
+            .map(|&c| {
+                let c = &site.sections[c];
+                json!({ "title": c.meta.title, "path": c.path, "description": c.meta.description, "page_count": c.pages.len(), "kind": c.kind })
+            })
+            .collect();
+        json!({
+            "title": sec.meta.title,
+            "description": sec.meta.description,
+            "content": body.html,
+            "path": sec.path,
+            "permalink": site.config.permalink(&sec.path),
+            "kind": sec.kind,
+            "kind_label": sec.kind.label(),
+            "extra": sec.meta.extra,
+            "pages": pages,
+            "subsections": subsections,
+        })
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        ctx: &Context,
+        what: &str,
+        at: Option<(&std::path::Path, &Arc<str>)>,
+    ) -> Result<String, Diagnostic> {
+        self.theme.tera.render(template, ctx).map_err(|e| {
+            let mut d = Diagnostic::error(
+                codes::TEMPLATE_RENDER,
+                format!("用模板 {template} 生成{what}时出错"),
+            )
+            .hint(format!(
+                "{}（模板来自 {}）",
+                tera_error_text(&e),
+                self.theme.origin
+            ));
+            if let Some((f, s)) = at {
+                d = d.in_file(f, s);
+            }
+            d
+        })
+    }
+
+    fn template_for_page(&self, i: usize) -> Result<String, Diagnostic> {
+        let p = &self.site.pages[i];
+        let sec = self.site.section_of(p);
+        let chosen = p.meta.template.as_ref().or(sec.meta.page_template.as_ref());
+        if let Some(t) = chosen {
+            if self.theme.has(&t.value) {
+                return Ok(t.value.clone());
+            }
+            let (file, src) = if p.meta.template.is_some() {
+                (&p.file, &p.source)
+            } else {
+                (sec.file.as_ref().unwrap_or(&p.file), &sec.source)
+            };
+            return Err(Diagnostic::error(
+                codes::TEMPLATE_MISSING,
+                format!("找不到模板 {}", t.value),
+            )
+            .at(file, src, t.span.clone())
+            .label("主题里没有这个模板")
+            .hint("模板放在 templates/ 或 themes/主题名/templates/ 下；删掉这一行就用默认模板"));
+        }
+        let by_kind = format!("{}.html", p.kind.name());
+        Ok(if self.theme.has(&by_kind) {
+            by_kind
+        } else {
+            "page.html".to_string()
+        })
+    }
+
+    fn write_html(&self, sink: &dyn Sink, path: &str, html: &str) -> Result<(), Diagnostic> {
+        let rel = format!("{}index.html", path.trim_start_matches('/'));
+        sink.write(&rel, &minify(html))
+    }
+
+    /// Render every HTML page of the site into `sink`.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<Written, Vec<Diagnostic>> {
+        let site = self.site;
+        let page_results: Vec<Result<(String, Option<String>), Diagnostic>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let p = &site.pages[i];
+                let template = self.template_for_page(i)?;
+                let mut ctx = self.context(&p.path);
+                ctx.insert("page", &self.page_value(i));
+                let html = self.render(
+                    &template,
+                    &ctx,
+                    &format!(" {} ", p.file.display()),
+                    Some((&p.file, &p.source)),
+                )?;
+                self.write_html(sink, &p.path, &html)?;
+                Ok((
+                    p.path.clone(),
+                    p.meta.updated.or(p.meta.date).map(|d| d.ymd()),
+                ))
+            })
+            .collect();
+        let section_results: Vec<Result<(String, Option<String>), Diagnostic>> =
+            (0..site.sections.len())
+                .into_par_iter()
+                .map(|s| {
+                    let sec = &site.sections[s];
+                    let template = match &sec.meta.template {
+                        Some(t) if self.theme.has(&t.value) => t.value.clone(),
+                        Some(t) => {
+                            return Err(Diagnostic::error(
+                                codes::TEMPLATE_MISSING,
+                                format!("找不到模板 {}", t.value),
+                            )
+                            .at(
+                                sec.file
+                                    .as_deref()
+                                    .unwrap_or(std::path::Path::new("content")),
+                                &sec.source,
+                                t.span.clone(),
+                            )
+                            .label("主题里没有这个模板")
+                            .hint("删掉这一行就用默认模板"));
+                        }
+                        None if s == 0 => "index.html".to_string(),
+                        None => "section.html".to_string(),
+                    };
+                    let mut ctx = self.context(&sec.path);
+                    ctx.insert("section", &self.section_value(s));
+                    if s == 0 {
+                        self.insert_home(&mut ctx);
+                    }
+                    let at = sec.file.as_deref().map(|f| (f, &sec.source));
+                    let html = self.render(&template, &ctx, &format!("栏目 {} ", sec.path), at)?;
+                    self.write_html(sink, &sec.path, &html)?;
+                    let lastmod = sec
+                        .pages
+                        .iter()
+                        .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
+                        .max();
+                    Ok((sec.path.clone(), lastmod.map(|d| d.ymd())))
+                })
+                .collect();
+        let mut extra_results = Vec::new();
+        // Taxonomies: a list of terms and one page per term.
+        for tax in &site.taxonomies {
+            if tax.terms.is_empty() {
+                continue;
+            }
+            let tax_value = json!({ "name": tax.name, "title": tax.title, "path": tax.path() });
+            let list = || -> Result<(String, Option<String>), Diagnostic> {
+                let mut ctx = self.context(&tax.path());
+                ctx.insert("taxonomy", &tax_value);
+                ctx.insert(
+                    "terms",
+                    &self
+                        .globals
+                        .iter()
+                        .find(|(k, _)| *k == "taxonomies")
+                        .map(|(_, v)| v[tax.name]["terms"].clone()),
+                );
+                let html = self.render(
+                    "taxonomy_list.html",
+                    &ctx,
+                    &format!(" {} ", tax.path()),
+                    None,
+                )?;
+                self.write_html(sink, &tax.path(), &html)?;
+                Ok((tax.path(), None))
+            };
+            extra_results.push(list());
+            let terms: Vec<Result<(String, Option<String>), Diagnostic>> = tax
+                .terms
+                .par_iter()
+                .map(|term| {
+                    let mut ctx = self.context(&term.path);
+                    ctx.insert("taxonomy", &tax_value);
+                    let pages: Vec<&Value> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+                    ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "path": term.path, "pages": pages, "page_count": term.pages.len() }));
+                    let html = self.render("taxonomy_single.html", &ctx, &format!(" {} ", term.path), None)?;
+                    self.write_html(sink, &term.path, &html)?;
+                    Ok((term.path.clone(), None))
+                })
+                .collect();
+            extra_results.extend(terms);
+        }
+        // The hotline list.
+        extra_results.push((|| {
+            let ctx = self.context("/hotlines/");
+            let html = self.render("hotlines.html", &ctx, "热线页 /hotlines/ ", None)?;
+            self.write_html(sink, "/hotlines/", &html)?;
+            Ok(("/hotlines/".to_string(), None))
+        })());
+        // Aliases: small redirect pages.
+        for p in &site.pages {
+            for a in &p.meta.aliases {
+                let path = if a.value.ends_with('/') {
+                    a.value.clone()
+                } else {
+                    format!(
+                        "{}/",
+                        a.value.trim_end_matches("index.html").trim_end_matches('/')
+                    )
+                };
+                let url = site.config.permalink(&p.path);
+                let html = format!(
+                    "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{t}</title><link rel=\"canonical\" href=\"{u}\"><meta http-equiv=\"refresh\" content=\"0; url={u}\"></head><body><main><h1>{t}</h1><p>本页已搬到：<a href=\"{u}\">{t}</a></p></main></body></html>",
+                    lang = tera::escape_html(&site.config.language),
+                    t = tera::escape_html(&p.meta.title),
+                    u = tera::escape_html(&url),
+                );
+                extra_results.push(
+                    self.write_html(sink, &path, &html)
+                        .map(|_| (String::new(), None)),
+                );
+            }
+        }
+        // 404.
+        {
+            let ctx = self.context("/404.html");
+            extra_results.push(
+                self.render("404.html", &ctx, " 404 页面 ", None)
+                    .and_then(|html| sink.write("404.html", &minify(&html)))
+                    .map(|_| (String::new(), None)),
+            );
+        }
+
+        let mut errs = Vec::new();
+        let mut written = Written::default();
+        for r in page_results
+            .into_iter()
+            .chain(section_results)
+            .chain(extra_results)
+        {
+            match r {
+                Ok((path, lastmod)) => {
+                    written.html_pages += 1;
+                    if !path.is_empty() {
+                        written.sitemap.push((path, lastmod));
+                    }
+                }
+                Err(e) => errs.push(e),
+            }
+        }
+        if errs.is_empty() {
+            Ok(written)
+        } else {
+            Err(errs)
+        }
+    }
+
+    fn insert_home(&self, ctx: &mut Context) {
+        let site = self.site;
+        let alerts: Vec<&Value> = site
+            .pages_of_kind(Kind::Alert)
+            .into_iter()
+            .map(|i| &self.summaries[i])
+            .filter(|v| v["expired"] != json!(true))
+            .take(3)
+            .collect();
+        let cases: Vec<&Value> = site
+            .pages_of_kind(Kind::Case)
+            .into_iter()
+            .take(3)
+            .map(|i| &self.summaries[i])
+            .collect();
+        let tactics: Vec<&Value> = site
+            .pages_of_kind(Kind::Tactic)
+            .into_iter()
+            .take(6)
+            .map(|i| &self.summaries[i])
+            .collect();
+        ctx.insert("latest_alerts", &alerts);
+        ctx.insert("latest_cases", &cases);
+        ctx.insert("latest_tactics", &tactics);
+    }
+}
+
+fn ymd(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}

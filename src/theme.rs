@@ -1,0 +1,232 @@
+//! Themes: the default theme embedded in the binary, a site's own `themes/<name>/` on disk, and a site's
+//! `templates/` overriding theme templates by name; compiling them into one Tera instance and listing
+//! their static files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+use tera::Tera;
+
+use crate::diag::{Diagnostic, codes};
+
+/// The default theme, compiled into the binary.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Where a static file's bytes come from.
+#[derive(Clone, Debug)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// A compiled theme.
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path (relative) → source, site files overriding theme files.
+    pub statics: Vec<(String, StaticSource)>,
+    /// Where the templates came from, for messages.
+    pub origin: String,
+}
+
+struct TemplateFile {
+    name: String,
+    display: PathBuf,
+    text: String,
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.split('/').any(|s| s.starts_with('.')) {
+                continue;
+            }
+            out.push((rel, e.path().to_path_buf()));
+        }
+    }
+    out
+}
+
+fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+    for f in dir.files() {
+        out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+    }
+    for d in dir.dirs() {
+        embedded_files(d, out);
+    }
+}
+
+/// `(relative path, bytes)` of every file of the embedded default theme, sorted.
+pub fn default_theme_files() -> Vec<(String, &'static [u8])> {
+    let mut v = Vec::new();
+    embedded_files(&DEFAULT_THEME, &mut v);
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// Line and column from a Tera parse error message (`--> 3:10`).
+fn tera_position(msg: &str) -> Option<(usize, usize)> {
+    let at = msg.find("--> ")?;
+    let rest = &msg[at + 4..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
+    let (l, c) = rest[..end].split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return off
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(0, |(b, _)| b);
+        }
+        off += l.len();
+    }
+    text.len()
+}
+
+/// The full chain of a Tera error, which holds the useful detail.
+pub fn tera_error_text(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        text.push_str("：");
+        text.push_str(&s.to_string());
+        src = s.source();
+    }
+    text
+}
+
+impl Theme {
+    /// Load the theme named in `site.toml` and the site's template overrides.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_dir = root.join("themes").join(name);
+        let mut templates: Vec<TemplateFile> = Vec::new();
+        let mut statics: Vec<(String, StaticSource)> = Vec::new();
+        let origin;
+        if theme_dir.is_dir() {
+            origin = format!("themes/{name}");
+            for (rel, path) in read_dir_files(&theme_dir.join("templates")) {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    vec![Diagnostic::error(
+                        codes::UNREADABLE,
+                        format!("读不了模板 {}：{e}", path.display()),
+                    )]
+                })?;
+                templates.push(TemplateFile {
+                    name: rel.clone(),
+                    display: PathBuf::from(format!("themes/{name}/templates/{rel}")),
+                    text,
+                });
+            }
+            for (rel, path) in read_dir_files(&theme_dir.join("static")) {
+                statics.push((rel, StaticSource::Disk(path)));
+            }
+        } else if name == "default" {
+            origin = "内置默认主题".to_string();
+            for (rel, bytes) in default_theme_files() {
+                if let Some(t) = rel.strip_prefix("templates/") {
+                    templates.push(TemplateFile {
+                        name: t.to_string(),
+                        display: PathBuf::from(format!("(内置主题)/templates/{t}")),
+                        text: String::from_utf8_lossy(bytes).into_owned(),
+                    });
+                } else if let Some(s) = rel.strip_prefix("static/") {
+                    statics.push((s.to_string(), StaticSource::Embedded(bytes)));
+                }
+            }
+        } else {
+            return Err(vec![
+                Diagnostic::error(codes::THEME_MISSING, format!("找不到主题「{name}」"))
+                    .hint(format!(
+                        "site.toml 里 theme = \"{name}\"，但站点下没有 themes/{name}/ 目录；改成 theme = \"default\" 使用内置主题"
+                    )),
+            ]);
+        }
+        // The site's own templates/ and static/ override the theme's by name.
+        for (rel, path) in read_dir_files(&root.join("templates")) {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                vec![Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!("读不了模板 {}：{e}", path.display()),
+                )]
+            })?;
+            templates.retain(|t| t.name != rel);
+            templates.push(TemplateFile {
+                name: rel.clone(),
+                display: PathBuf::from(format!("templates/{rel}")),
+                text,
+            });
+        }
+        for (rel, path) in read_dir_files(&root.join("static")) {
+            statics.retain(|(r, _)| *r != rel);
+            statics.push((rel, StaticSource::Disk(path)));
+        }
+        statics.sort_by(|a, b| a.0.cmp(&b.0));
+
+        // Check each template's syntax on its own, to point at the right file and line.
+        let mut errs = Vec::new();
+        for t in &templates {
+            if let Err(e) = tera::Template::new(&t.name, None, &t.text) {
+                let msg = tera_error_text(&e);
+                let source: Arc<str> = Arc::from(t.text.as_str());
+                let span = tera_position(&msg).map_or(0..0, |(l, c)| {
+                    let o = offset_of(&t.text, l, c);
+                    o..o + 1
+                });
+                errs.push(
+                    Diagnostic::error(codes::TEMPLATE_SYNTAX, format!("模板 {} 有语法错误", t.name))
+                        .at(&t.display, &source, span)
+                        .label("这里写得不对")
+                        .hint(format!(
+                            "Tera 模板语法：变量 {{{{ page.title }}}}，语句 {{% if … %}}…{{% endif %}}。详情：{}",
+                            msg.lines().last().unwrap_or("").trim()
+                        )),
+                );
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+            .map_err(|e| {
+                vec![
+                    Diagnostic::error(
+                        codes::TEMPLATE_SYNTAX,
+                        format!("模板组合出错：{}", tera_error_text(&e)),
+                    )
+                    .hint("检查 {% extends %} 和 {% import %} 指向的模板是否存在"),
+                ]
+            })?;
+        Ok(Theme {
+            tera,
+            statics,
+            origin,
+        })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}
