@@ -234,6 +234,9 @@ fn parent_dir(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+type ParsedSection =
+    Result<(Arc<str>, Range<usize>, SectionMeta, Option<PathBuf>), Vec<Diagnostic>>;
+
 /// Load and parse every content file. Drafts are dropped unless `drafts`.
 pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     let found = walk(root)?;
@@ -274,9 +277,7 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
 
     // Parse section files in parallel.
     let dir_list: Vec<(String, Option<&Found>)> = dirs.into_iter().collect();
-    let parsed: Vec<
-        Result<(Arc<str>, Range<usize>, SectionMeta, Option<PathBuf>), Vec<Diagnostic>>,
-    > = dir_list
+    let parsed: Vec<ParsedSection> = dir_list
         .par_iter()
         .map(|(dir, f)| match f {
             None => Ok((Arc::from(""), 0..0, default_section_meta(dir), None)),

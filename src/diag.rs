@@ -107,7 +107,7 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Short text shown under the marked spot.
     pub label: String,
     pub hint: Option<String>,
@@ -137,11 +137,11 @@ impl Diagnostic {
         let len = source.len();
         let start = floor_char_boundary(source, span.start.min(len));
         let end = floor_char_boundary(source, span.end.clamp(start, len));
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_path_buf(),
             source: source.clone(),
             span: start..end,
-        });
+        }));
         self
     }
 
@@ -269,7 +269,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A hint sentence "did you mean X?" or a list of the valid choices.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     match suggest(word, candidates.iter().copied()) {
         Some(s) => format!("是不是想写 `{s}`？"),
         None => format!("可用的有：{}", candidates.join("、")),

@@ -497,7 +497,7 @@ fn parse_print(
                         )
                         .at(file, source, v.span.clone())
                         .label("不支持的取值")
-                        .hint(format!("{}", did_you_mean(&v.value, allowed))),
+                        .hint(did_you_mean(&v.value, allowed)),
                     );
                     default.to_string()
                 }

@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod hotlines;
 pub mod markdown;
 pub mod output;
+pub mod qr;
 pub mod render;
 pub mod site;
 pub mod slug;

@@ -118,7 +118,6 @@ impl Staging {
         };
         let root_abs = abs(root);
         let out_abs = abs(out);
-        let content = root_abs.join("content");
         let refuse = |why: &str| {
             Diagnostic::error(
                 codes::OUTPUT_REFUSED,
@@ -137,7 +136,6 @@ impl Staging {
                     .hint("输出目录必须是单独的文件夹，例如 public"));
             }
         }
-        let _ = content;
         if out_abs.exists() {
             let is_output = out_abs.join(MARKER).is_file();
             let empty = std::fs::read_dir(&out_abs)

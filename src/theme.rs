@@ -109,7 +109,7 @@ pub fn tera_error_text(e: &tera::Error) -> String {
     let mut text = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        text.push_str("：");
+        text.push('：');
         text.push_str(&s.to_string());
         src = s.source();
     }

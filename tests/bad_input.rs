@@ -1,0 +1,354 @@
+//! Malformed input: each case must fail with its stable error code at the right `file:line:column`,
+//! exit 1 without a panic, and leave the previously published output exactly as it was.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Build a good site, break it with `mutate`, build again and check the failure.
+fn expect_failure(
+    mutate: impl FnOnce(&Path),
+    code: &str,
+    location: Option<&str>,
+    extra_args: &[&str],
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let ok = run_in(root, &[]);
+    assert!(
+        ok.status.success(),
+        "the unbroken site must build: {}",
+        stderr(&ok)
+    );
+    let before = tree(&root.join("public"));
+    assert!(before.contains_key("index.html"));
+
+    mutate(root);
+    let out = run_in(root, extra_args);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "exit code for {code}; stderr:\n{err}"
+    );
+    assert!(!err.contains("panicked"), "panic for {code}:\n{err}");
+    assert!(
+        err.contains(&format!("[{code}]")),
+        "expected {code}; stderr:\n{err}"
+    );
+    if let Some(loc) = location {
+        assert!(
+            err.contains(loc),
+            "expected location {loc} for {code}; stderr:\n{err}"
+        );
+    }
+    assert!(
+        err.contains("提示"),
+        "every error carries a hint; stderr:\n{err}"
+    );
+    assert_eq!(
+        tree(&root.join("public")),
+        before,
+        "published output changed after a failed build ({code})"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("fangpian-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folder left behind");
+}
+
+fn put(rel: &'static str, text: &'static str) -> impl FnOnce(&Path) {
+    move |root: &Path| write(root, rel, text)
+}
+
+macro_rules! bad {
+    ($name:ident, $mutate:expr, $code:expr, $loc:expr) => {
+        #[test]
+        fn $name() {
+            expect_failure($mutate, $code, $loc, &[]);
+        }
+    };
+}
+
+bad!(
+    unclosed_front_matter,
+    put("content/tactics/x.md", "+++\ntitle = \"x\"\n\n正文\n"),
+    "E1002",
+    Some("content/tactics/x.md:1:1")
+);
+bad!(
+    yaml_front_matter,
+    put("content/tactics/x.md", "---\ntitle: x\n---\n"),
+    "E1001",
+    Some("content/tactics/x.md:1:1")
+);
+bad!(
+    toml_syntax_error,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ndate = 2026-01-01\nweight = = 3\n+++\n"
+    ),
+    "E1003",
+    Some("content/tactics/x.md:4:")
+);
+bad!(
+    unknown_key,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\nwarning_sign = [\"a\"]\n+++\n"
+    ),
+    "E1004",
+    Some("content/tactics/x.md:3:1")
+);
+bad!(
+    wrong_type,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ndate = 5\n+++\n"
+    ),
+    "E1005",
+    Some("content/tactics/x.md:3:8")
+);
+bad!(
+    missing_title,
+    put("content/tactics/x.md", "+++\ndescription = \"x\"\n+++\n"),
+    "E1006",
+    Some("content/tactics/x.md:2:1")
+);
+bad!(
+    invalid_alert_level,
+    put(
+        "content/alerts/x.md",
+        "+++\ntitle = \"x\"\nlevel = \"红色\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/alerts/x.md:3:9")
+);
+bad!(
+    invalid_date,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ndate = \"2022-02-30\"\n+++\n"
+    ),
+    "E1008",
+    Some("content/tactics/x.md:3:8")
+);
+bad!(
+    invalid_utf8,
+    |root: &Path| {
+        let mut bytes = b"+++\ntitle = \"".to_vec();
+        bytes.extend([0xb1, 0xa3, 0xbd, 0xa1]); // 保健 in GBK
+        bytes.extend(b"\"\n+++\n");
+        std::fs::write(root.join("content/tactics/gbk.md"), bytes).unwrap();
+    },
+    "E1009",
+    Some("content/tactics/gbk.md:2:10")
+);
+bad!(
+    empty_file,
+    put("content/tactics/empty.md", ""),
+    "E1010",
+    Some("content/tactics/empty.md:1:1")
+);
+bad!(
+    url_collision,
+    put(
+        "content/tactics/zz.md",
+        "+++\ntitle = \"x\"\nslug = \"baojianpin\"\n+++\n"
+    ),
+    "E1011",
+    Some("content/tactics/zz.md:3:8")
+);
+bad!(
+    invalid_slug,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\nslug = \"a/b\"\n+++\n"
+    ),
+    "E1012",
+    Some("content/tactics/x.md:3:8")
+);
+bad!(
+    unknown_category,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ncategory = \"保健\"\n+++\n"
+    ),
+    "E1013",
+    Some("content/tactics/x.md:3:12")
+);
+bad!(
+    broken_internal_link,
+    put(
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n见[保健品](@/tactics/baojianpn.md)。\n"
+    ),
+    "E1201",
+    Some("content/about.md:5:2")
+);
+bad!(
+    broken_anchor,
+    put(
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n见[保健品](@/tactics/baojianpin.md#jizu)。\n"
+    ),
+    "E1202",
+    Some("content/about.md:5:2")
+);
+bad!(
+    unknown_hotline,
+    put(
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n请拨打 <hotline:polise>\n"
+    ),
+    "E1203",
+    Some("content/about.md:5:5")
+);
+bad!(
+    link_outside_root,
+    put(
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n[x](@/../../etc/passwd.md)\n"
+    ),
+    "E1204",
+    Some("content/about.md:5:1")
+);
+bad!(
+    duplicate_hotline_id,
+    put(
+        "content/hotlines.toml",
+        "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"110\"\n\n[[hotline]]\nid = \"police\"\nname = \"又一个\"\nnumber = \"120\"\n\n[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\narea_code = \"0472\"\n"
+    ),
+    "E1302",
+    Some("content/hotlines.toml:7:6")
+);
+bad!(
+    bad_hotline_number,
+    put(
+        "content/hotlines.toml",
+        "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"11O\"\n\n[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\n"
+    ),
+    "E1303",
+    Some("content/hotlines.toml:4:10")
+);
+bad!(
+    hotline_wrong_type,
+    put(
+        "content/hotlines.toml",
+        "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"110\"\nprimary = \"yes\"\n\n[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\n"
+    ),
+    "E1005",
+    Some("content/hotlines.toml:5:11")
+);
+bad!(
+    missing_site_toml,
+    |root: &Path| std::fs::remove_file(root.join("site.toml")).unwrap(),
+    "E1400",
+    None
+);
+bad!(
+    site_toml_unknown_key,
+    put(
+        "site.toml",
+        "title = \"测试站点\"\nbase_ur = \"https://x.example.org\"\n"
+    ),
+    "E1004",
+    Some("site.toml:2:1")
+);
+bad!(
+    missing_theme,
+    put("site.toml", "title = \"测试站点\"\ntheme = \"nope\"\n"),
+    "E1402",
+    None
+);
+bad!(
+    template_override_syntax_error,
+    put(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title </h1>\n{% endblock content %}\n"
+    ),
+    "E1501",
+    Some("templates/page.html:3:")
+);
+bad!(
+    case_links_to_non_tactic,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\ntactics = [\"@/about.md\"]\n+++\n"
+    ),
+    "E1007",
+    Some("content/cases/b.md:3:12")
+);
+bad!(
+    symlink_outside_root,
+    |root: &Path| {
+        let outside = root
+            .parent()
+            .unwrap()
+            .join(format!("outside-{}.md", std::process::id()));
+        std::fs::write(&outside, "+++\ntitle = \"外面\"\n+++\n").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("content/tactics/evil.md")).unwrap();
+    },
+    "E1014",
+    None
+);
+
+#[test]
+fn refuses_to_write_into_the_site_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let before = tree(root);
+    let out = run_in(root, &["--out", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[E1601]"), "{}", stderr(&out));
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn refuses_a_foreign_non_empty_folder_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(root, "mine/notes.txt", "重要文件");
+    let out = run_in(root, &["--out", root.join("mine").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[E1601]"));
+    assert!(root.join("mine/notes.txt").exists());
+    let out = run_in(
+        root,
+        &["--out", root.join("mine").to_str().unwrap(), "--force"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("mine/index.html").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(&["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn several_errors_are_all_reported() {
+    expect_failure(
+        |root| {
+            write(
+                root,
+                "content/tactics/x.md",
+                "+++\ntitle = \"x\"\ncolour = 1\n+++\n",
+            );
+            write(root, "content/tactics/y.md", "+++\ntitle = 3\n+++\n");
+        },
+        "E1004",
+        Some("content/tactics/x.md:3:1"),
+        &[],
+    );
+}

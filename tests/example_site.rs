@@ -1,0 +1,344 @@
+//! Builds the repository's example site into temporary folders and checks what a reader gets:
+//! every page, working internal links, tap-to-call hotlines, valid feed and sitemap, no drafts,
+//! minified HTML and byte-identical output across builds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use common::*;
+
+/// The example site built once for the read-only tests.
+fn built() -> &'static (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    static B: OnceLock<(tempfile::TempDir, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
+    B.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let o = run(&[
+            "build",
+            "--root",
+            repo_root().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.success(),
+            "example site must build:\n{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains("完成"), "summary line: {}", stdout(&o));
+        let t = tree(&out);
+        (dir, t)
+    })
+}
+
+fn html(path: &str) -> String {
+    let t = &built().1;
+    String::from_utf8(
+        t.get(path)
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+fn content_files(dir: &str) -> Vec<String> {
+    let d = repo_root().join("content").join(dir);
+    let mut v: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "_index.md")
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_content_file_becomes_a_page() {
+    let t = &built().1;
+    let mut expected = 0;
+    for (section, min) in [
+        ("tactics", 8),
+        ("cases", 6),
+        ("alerts", 2),
+        ("posters", 4),
+        ("leaflets", 1),
+    ] {
+        let files = content_files(section);
+        assert!(
+            files.len() >= min,
+            "{section}: {} files, want at least {min}",
+            files.len()
+        );
+        for f in &files {
+            let slug = f.trim_end_matches(".md");
+            assert!(
+                t.contains_key(&format!("{section}/{slug}/index.html")),
+                "{section}/{slug} not built"
+            );
+        }
+        assert!(
+            t.contains_key(&format!("{section}/index.html")),
+            "section list {section}"
+        );
+        expected += files.len() + 1;
+    }
+    for page in [
+        "report/index.html",
+        "about/index.html",
+        "index.html",
+        "hotlines/index.html",
+        "404.html",
+        "tags/index.html",
+        "categories/index.html",
+    ] {
+        assert!(t.contains_key(page), "{page} missing");
+    }
+    let html_files = t.keys().filter(|k| k.ends_with(".html")).count();
+    assert!(
+        html_files >= expected + 7,
+        "{html_files} HTML files for {expected} pages and sections"
+    );
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let t = &built().1;
+    let mut checked = 0;
+    for (path, bytes) in t.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        for href in hrefs(&page) {
+            if !href.starts_with('/') || href.starts_with("//") {
+                continue;
+            }
+            let target = href
+                .split(['#', '?'])
+                .next()
+                .unwrap()
+                .trim_start_matches('/');
+            let exists = if target.is_empty() || target.ends_with('/') {
+                t.contains_key(&format!("{target}index.html"))
+            } else {
+                t.contains_key(target)
+            };
+            assert!(exists, "{path} links to {href}, which does not exist");
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn hotlines_are_tap_to_call_with_area_codes() {
+    let h = html("hotlines/index.html");
+    for tel in [
+        "tel:04727107009",
+        "tel:02372706001",
+        "tel:02372707990",
+        "tel:110",
+        "tel:96110",
+        "tel:12315",
+        "tel:12345",
+    ] {
+        assert!(h.contains(tel), "{tel} missing from /hotlines/");
+    }
+    // The primary hotlines are on every page.
+    for (path, bytes) in built().1.iter().filter(|(k, _)| k.ends_with("index.html")) {
+        let page = String::from_utf8_lossy(bytes);
+        if page.contains("http-equiv=refresh") {
+            continue; // alias redirect
+        }
+        assert!(
+            page.contains("href=tel:110"),
+            "{path} lacks the 110 call button"
+        );
+    }
+}
+
+#[test]
+fn feed_and_sitemap_are_valid_xml() {
+    for file in ["atom.xml", "sitemap.xml"] {
+        let bytes = &built().1[file];
+        let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
+        let mut buf = Vec::new();
+        let mut elements = 0;
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Start(_)) => elements += 1,
+                Ok(_) => {}
+                Err(e) => panic!("{file} is not well-formed XML: {e}"),
+            }
+            buf.clear();
+        }
+        assert!(elements > 10, "{file} has only {elements} elements");
+    }
+    let feed = String::from_utf8(built().1["atom.xml"].clone()).unwrap();
+    assert!(feed.contains("<entry>") && feed.contains("https://fangpian.example.org/cases/"));
+    let sitemap = String::from_utf8(built().1["sitemap.xml"].clone()).unwrap();
+    assert!(sitemap.contains("<loc>https://fangpian.example.org/tactics/</loc>"));
+    assert!(
+        String::from_utf8(built().1["robots.txt"].clone())
+            .unwrap()
+            .contains("Sitemap: https://fangpian.example.org/sitemap.xml")
+    );
+}
+
+#[test]
+fn html_is_minified_and_marked_chinese() {
+    let h = html("index.html");
+    assert!(
+        h.starts_with("<!doctype html><html lang=zh-CN>"),
+        "{}",
+        &h[..80]
+    );
+    assert!(!h.contains("\n  <"), "not minified");
+    assert_eq!(h.matches("<h1").count(), 1);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    write(
+        dir.path(),
+        "content/tactics/caogao.md",
+        "+++\ntitle = \"草稿文章\"\ndraft = true\n+++\n\n还没写完。\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = tree(&dir.path().join("public"));
+    assert!(!t.contains_key("tactics/caogao/index.html"));
+    assert!(
+        !t.values()
+            .any(|b| String::from_utf8_lossy(b).contains("草稿文章")),
+        "draft title leaked into a list"
+    );
+    let o = run_in(dir.path(), &["--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("public/tactics/caogao/index.html").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    let root = repo_root();
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        let o = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn check_passes_on_the_example_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    let o = run(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn rebuild_replaces_the_previous_output_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    assert!(run_in(dir.path(), &[]).status.success());
+    std::fs::remove_file(dir.path().join("content/about.md")).unwrap();
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !dir.path().join("public/about/index.html").exists(),
+        "deleted page still published"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("fangpian-")),
+        "leftover folders: {names:?}"
+    );
+}
+
+#[test]
+fn odd_file_names_and_encodings_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(
+        root,
+        "content/tactics/以房养老 提醒.md",
+        "\u{feff}+++\r\ntitle = \"以房养老\"\r\n+++\r\n\r\n第一段。\r\n",
+    );
+    write(
+        root,
+        "content/tactics/🚨.md",
+        "+++\ntitle = \"紧急\"\n+++\n\n内容。\n",
+    );
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(root.join("public/tactics/yifangyanglao-tixing/index.html"))
+        .unwrap();
+    assert!(page.contains("以房养老") && page.contains("第一段。"));
+    assert!(root.join("public/tactics/u1f6a8/index.html").exists());
+}
+
+#[test]
+fn the_benchmark_corpus_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    let generator = repo_root().join("../shared/bench/gen_corpus.py");
+    if !generator.exists() {
+        eprintln!("skipping: {} not found", generator.display());
+        return;
+    }
+    let st = std::process::Command::new("python3")
+        .arg(&generator)
+        .arg("60")
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(corpus.join("corpus.json")).unwrap()).unwrap();
+    let o = run_in(&corpus.join("fangpian"), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = tree(&corpus.join("fangpian/public"));
+    let index_files = t.keys().filter(|k| k.ends_with("index.html")).count() as u64;
+    // Everything Zola and Hugo produce, plus /hotlines/.
+    assert_eq!(
+        index_files,
+        meta["expected_index_html"].as_u64().unwrap() + 1
+    );
+    for tag in meta["tags"].as_object().unwrap().keys() {
+        let slug = fangpian::slug::slugify(tag);
+        assert!(
+            t.contains_key(&format!("tags/{slug}/index.html")),
+            "tag page for {tag}"
+        );
+    }
+}
