@@ -35,8 +35,10 @@ pub fn minify(html: &str) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_js = true;
+    // Inline CSS and JS in templates are written minified already; minifying them again per page
+    // would cost a JS/CSS parse of the same text for every page.
+    cfg.minify_css = false;
+    cfg.minify_js = false;
     cfg.keep_input_type_text_attr = true;
     minify_html::minify(html.as_bytes(), &cfg)
 }
