@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// The build allocates many small, short-lived objects (HTML trees, strings) on all threads; mimalloc
+// roughly halves the time glibc's allocator spent on them in profiles of the 10,000-page corpus.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use fangpian::build::{self, Options};
 use fangpian::diag::{Diagnostic, Failure};
 
