@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod qr;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod theme;

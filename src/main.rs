@@ -63,6 +63,24 @@ enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// 新建内容文件：fangpian new case|tactic|alert|poster|leaflet|page "标题"
+    New {
+        /// 内容类型：case 典型案例、tactic 诈骗套路、alert 风险提示、poster 海报、leaflet 三折页、page 普通页面
+        kind: String,
+        /// 标题（网址会用标题的拼音）
+        title: String,
+        /// 站点根目录，默认当前目录
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// 在一个新文件夹里生成示例站点
+    Init {
+        /// 要创建的文件夹
+        dir: PathBuf,
+        /// 文件夹不是空的也写入（同名文件会被覆盖）
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -152,5 +170,37 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::New { kind, title, root } => {
+            let root = build::root_or_cwd(root.as_deref());
+            match fangpian::scaffold::new_content(&root, &kind, &title, build::today()) {
+                Ok(path) => {
+                    println!(
+                        "已新建 {}（先标记为草稿 draft = true，写完后删掉那一行）",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    print_all(&[d]);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir, force } => match fangpian::scaffold::init(&dir, force) {
+            Ok(files) => {
+                println!(
+                    "已在 {} 生成示例站点（{} 个文件）。接下来：",
+                    dir.display(),
+                    files.len()
+                );
+                println!("  cd {}", dir.display());
+                println!("  fangpian build");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                print_all(&[d]);
+                ExitCode::from(1)
+            }
+        },
     }
 }

@@ -1,0 +1,119 @@
+//! `fangpian init` and `fangpian new`: the starter site builds, new files come from archetypes with a
+//! pinyin slug and today's date, and nothing is ever overwritten.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_writes_a_starter_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let o = run(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.join("site.toml").is_file());
+    assert!(site.join("content/hotlines.toml").is_file());
+    assert!(site.join("content/tactics/_index.md").is_file());
+    let o = run_in(&site, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.join("public/hotlines/index.html").is_file());
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", "我的笔记");
+    let o = run(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E1601"), "{}", stderr(&o));
+    assert!(!dir.path().join("site.toml").exists());
+    let o = run(&["init", dir.path().to_str().unwrap(), "--force"]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "我的笔记"
+    );
+}
+
+#[test]
+fn new_creates_each_kind_from_its_archetype() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let cases = [
+        (
+            "case",
+            "听了二十天讲座",
+            "content/cases/tingleershitianjiangzuo.md",
+        ),
+        (
+            "tactic",
+            "冒充社保局",
+            "content/tactics/maochongshebaoju.md",
+        ),
+        (
+            "alert",
+            "近期有人冒充民警",
+            "content/alerts/jinqiyourenmaochongminjing.md",
+        ),
+        (
+            "poster",
+            "保健品不是药",
+            "content/posters/baojianpinbushiyao.md",
+        ),
+        (
+            "leaflet",
+            "防骗三折页",
+            "content/leaflets/fangpiansanzheye.md",
+        ),
+        ("page", "联系我们", "content/lianxiwomen.md"),
+    ];
+    for (kind, title, _) in cases {
+        let o = run(&["new", kind, title, "--root", root.to_str().unwrap()]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+    }
+    for (kind, title, path) in cases {
+        let text = std::fs::read_to_string(root.join(path)).unwrap_or_else(|_| {
+            panic!(
+                "{kind} file {path}: {:?}",
+                std::fs::read_dir(root.join("content"))
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .collect::<Vec<_>>()
+            )
+        });
+        assert!(text.contains(&format!("title = \"{title}\"")), "{text}");
+        assert!(text.contains("date = 2026-11-23"), "today's date: {text}");
+    }
+    // The new files are drafts: the site still builds, and with --drafts they all validate and render.
+    let o = run_in(root, &["--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        root.join("public/tactics/maochongshebaoju/index.html")
+            .exists()
+    );
+}
+
+#[test]
+fn new_never_overwrites_and_rejects_unknown_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let r = root.to_str().unwrap();
+    assert!(run(&["new", "case", "重复", "--root", r]).status.success());
+    std::fs::write(root.join("content/cases/chongfu.md"), "我改过的内容").unwrap();
+    let o = run(&["new", "case", "重复", "--root", r]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(root.join("content/cases/chongfu.md")).unwrap(),
+        "我改过的内容"
+    );
+    let o = run(&["new", "cse", "标题", "--root", r]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("case"),
+        "suggests the right kind: {}",
+        stderr(&o)
+    );
+}
