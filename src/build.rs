@@ -74,6 +74,7 @@ fn sort_diagnostics(d: &mut [Diagnostic]) {
 /// Load and validate everything, render markdown. Errors come back with the warnings found so far.
 pub fn load(opts: &Options) -> Result<Loaded, Failure> {
     let root = &opts.root;
+    crate::timing::mark("start");
     let mut config = SiteConfig::load(root).map_err(Failure)?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
@@ -82,8 +83,11 @@ pub fn load(opts: &Options) -> Result<Loaded, Failure> {
     let (hotlines, mut warnings) =
         Hotlines::load(root, today, config.hotline_max_age_days).map_err(Failure)?;
     let content = crate::content::load(root, &config.categories, opts.drafts).map_err(Failure)?;
+    crate::timing::mark("content loaded");
     let site = Site::assemble(root, config, hotlines, content, today).map_err(Failure)?;
+    crate::timing::mark("site assembled");
     let bodies = render_markdown(&site);
+    crate::timing::mark("markdown rendered");
     let mut errs = Vec::new();
     for r in bodies.pages.iter().chain(&bodies.sections) {
         for d in &r.diagnostics {
@@ -229,7 +233,9 @@ pub fn write_site(
     if let Some(pb) = progress {
         pb.set_message("生成网页");
     }
+    crate::timing::mark("renderer ready");
     let written = renderer.render_all(sink).map_err(Failure)?;
+    crate::timing::mark("html written");
     let summaries: Vec<String> = loaded
         .bodies
         .pages
@@ -312,7 +318,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         pb.finish_and_clear();
     }
     let (warnings, html_pages) = result?; // dropping `staging` removes the temporary folder
+    crate::timing::mark("all written");
     staging.commit().map_err(Failure::from)?;
+    crate::timing::mark("committed");
     Ok(Report {
         html_pages,
         posters: 0,

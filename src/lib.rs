@@ -19,4 +19,5 @@ pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod timing;
 pub mod toml_read;

@@ -155,7 +155,7 @@ impl Staging {
             if is_old && !out_abs.exists() {
                 let _ = std::fs::rename(&path, &out_abs);
             } else {
-                let _ = std::fs::remove_dir_all(&path);
+                remove_tree(&path);
             }
         }
         if let Some(parent) = out_abs.parent() {
@@ -184,7 +184,7 @@ impl Staging {
         if exchange(&self.dir, &self.out).is_ok() {
             // `dir` now holds the previous site.
             self.done = true;
-            let _ = std::fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
             return Ok(());
         }
         let old = name_with(&self.out, "old");
@@ -194,7 +194,7 @@ impl Staging {
             return Err(io_error(&self.out, e));
         }
         self.done = true;
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
         Ok(())
     }
 
@@ -213,7 +213,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
         }
     }
 }
@@ -236,6 +236,36 @@ impl Sink for Staging {
             .map(|_| ())
             .map_err(|e| io_error(&p, e))
     }
+}
+
+/// Delete a whole output tree using every core: a previous site of 10,000 pages is 20,000 files and
+/// folders, and deleting them one by one was a tenth of a full build's time.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_dir() {
+            dirs.push((e.depth(), e.into_path()));
+        } else {
+            files.push(e.into_path());
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    // Deepest folders first; folders of the same depth are independent.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for depth in dirs.chunk_by(|a, b| a.0 == b.0) {
+        depth.par_iter().for_each(|(_, d)| {
+            let _ = std::fs::remove_dir(d);
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(target_os = "linux")]

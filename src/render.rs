@@ -30,6 +30,21 @@ pub struct Written {
     pub sitemap: Vec<(String, Option<String>)>,
 }
 
+/// One HTML file to write.
+enum Job {
+    Page(usize),
+    Section(usize),
+    TaxonomyList(usize),
+    Term(usize, usize),
+    Hotlines,
+    NotFound,
+    /// Page index and alias index.
+    Alias(usize, usize),
+}
+
+/// A written page's sitemap entry (`None` for redirects and the 404 page), or the error.
+type JobResult = Result<Option<(String, Option<String>)>, Diagnostic>;
+
 /// Minify one HTML document.
 pub fn minify(html: &str) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();
@@ -414,166 +429,197 @@ impl<'a> Renderer<'a> {
         sink.write(&rel, &minify(html))
     }
 
-    /// Render every HTML page of the site into `sink`.
-    pub fn render_all(&self, sink: &dyn Sink) -> Result<Written, Vec<Diagnostic>> {
+    fn render_page(&self, i: usize, sink: &dyn Sink) -> JobResult {
+        let p = &self.site.pages[i];
+        let template = self.template_for_page(i)?;
+        let mut ctx = self.context(&p.path);
+        ctx.insert("page", &self.page_value(i));
+        let what = format!(" {} ", p.file.display());
+        let html = self.render(&template, &ctx, &what, Some((&p.file, &p.source)))?;
+        self.write_html(sink, &p.path, &html)?;
+        Ok(Some((
+            p.path.clone(),
+            p.meta.updated.or(p.meta.date).map(|d| d.ymd()),
+        )))
+    }
+
+    fn render_section(&self, s: usize, sink: &dyn Sink) -> JobResult {
         let site = self.site;
-        let page_results: Vec<Result<(String, Option<String>), Diagnostic>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let p = &site.pages[i];
-                let template = self.template_for_page(i)?;
-                let mut ctx = self.context(&p.path);
-                ctx.insert("page", &self.page_value(i));
+        let sec = &site.sections[s];
+        let template = match &sec.meta.template {
+            Some(t) if self.theme.has(&t.value) => t.value.clone(),
+            Some(t) => {
+                let file = sec
+                    .file
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("content"));
+                return Err(Diagnostic::error(
+                    codes::TEMPLATE_MISSING,
+                    format!("找不到模板 {}", t.value),
+                )
+                .at(file, &sec.source, t.span.clone())
+                .label("主题里没有这个模板")
+                .hint("删掉这一行就用默认模板"));
+            }
+            None if s == 0 => "index.html".to_string(),
+            None => "section.html".to_string(),
+        };
+        let mut ctx = self.context(&sec.path);
+        ctx.insert("section", &self.section_value(s));
+        if s == 0 {
+            self.insert_home(&mut ctx);
+        }
+        let at = sec.file.as_deref().map(|f| (f, &sec.source));
+        let html = self.render(&template, &ctx, &format!("栏目 {} ", sec.path), at)?;
+        self.write_html(sink, &sec.path, &html)?;
+        let lastmod = sec
+            .pages
+            .iter()
+            .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
+            .max();
+        Ok(Some((sec.path.clone(), lastmod.map(|d| d.ymd()))))
+    }
+
+    fn render_taxonomy_list(&self, t: usize, sink: &dyn Sink) -> JobResult {
+        let tax = &self.site.taxonomies[t];
+        let mut ctx = self.context(&tax.path());
+        ctx.insert(
+            "taxonomy",
+            &json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
+        );
+        let terms = self
+            .globals
+            .iter()
+            .find(|(k, _)| *k == "taxonomies")
+            .map(|(_, v)| v[tax.name]["terms"].clone());
+        ctx.insert("terms", &terms);
+        let html = self.render(
+            "taxonomy_list.html",
+            &ctx,
+            &format!(" {} ", tax.path()),
+            None,
+        )?;
+        self.write_html(sink, &tax.path(), &html)?;
+        Ok(Some((tax.path(), None)))
+    }
+
+    fn render_term(&self, t: usize, k: usize, sink: &dyn Sink) -> JobResult {
+        let tax = &self.site.taxonomies[t];
+        let term = &tax.terms[k];
+        let mut ctx = self.context(&term.path);
+        ctx.insert(
+            "taxonomy",
+            &json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
+        );
+        let pages: Vec<&Value> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+        ctx.insert(
+            "term",
+            &json!({ "name": term.name, "slug": term.slug, "path": term.path, "pages": pages, "page_count": term.pages.len() }),
+        );
+        let html = self.render(
+            "taxonomy_single.html",
+            &ctx,
+            &format!(" {} ", term.path),
+            None,
+        )?;
+        self.write_html(sink, &term.path, &html)?;
+        Ok(Some((term.path.clone(), None)))
+    }
+
+    fn render_alias(&self, i: usize, alias: &str, sink: &dyn Sink) -> JobResult {
+        let site = self.site;
+        let p = &site.pages[i];
+        let path = if alias.ends_with('/') {
+            alias.to_string()
+        } else {
+            format!(
+                "{}/",
+                alias.trim_end_matches("index.html").trim_end_matches('/')
+            )
+        };
+        let url = site.config.permalink(&p.path);
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{t}</title><link rel=\"canonical\" href=\"{u}\"><meta http-equiv=\"refresh\" content=\"0; url={u}\"></head><body><main><h1>{t}</h1><p>本页已搬到：<a href=\"{u}\">{t}</a></p></main></body></html>",
+            lang = tera::escape_html(&site.config.language),
+            t = tera::escape_html(&p.meta.title),
+            u = tera::escape_html(&url),
+        );
+        self.write_html(sink, &path, &html)?;
+        Ok(None)
+    }
+
+    fn run(&self, job: &Job, sink: &dyn Sink) -> JobResult {
+        match job {
+            Job::Page(i) => self.render_page(*i, sink),
+            Job::Section(s) => self.render_section(*s, sink),
+            Job::TaxonomyList(t) => self.render_taxonomy_list(*t, sink),
+            Job::Term(t, k) => self.render_term(*t, *k, sink),
+            Job::Hotlines => {
                 let html = self.render(
-                    &template,
-                    &ctx,
-                    &format!(" {} ", p.file.display()),
-                    Some((&p.file, &p.source)),
+                    "hotlines.html",
+                    &self.context("/hotlines/"),
+                    "热线页 /hotlines/ ",
+                    None,
                 )?;
-                self.write_html(sink, &p.path, &html)?;
-                Ok((
-                    p.path.clone(),
-                    p.meta.updated.or(p.meta.date).map(|d| d.ymd()),
-                ))
-            })
-            .collect();
-        let section_results: Vec<Result<(String, Option<String>), Diagnostic>> =
-            (0..site.sections.len())
-                .into_par_iter()
-                .map(|s| {
-                    let sec = &site.sections[s];
-                    let template = match &sec.meta.template {
-                        Some(t) if self.theme.has(&t.value) => t.value.clone(),
-                        Some(t) => {
-                            return Err(Diagnostic::error(
-                                codes::TEMPLATE_MISSING,
-                                format!("找不到模板 {}", t.value),
-                            )
-                            .at(
-                                sec.file
-                                    .as_deref()
-                                    .unwrap_or(std::path::Path::new("content")),
-                                &sec.source,
-                                t.span.clone(),
-                            )
-                            .label("主题里没有这个模板")
-                            .hint("删掉这一行就用默认模板"));
-                        }
-                        None if s == 0 => "index.html".to_string(),
-                        None => "section.html".to_string(),
-                    };
-                    let mut ctx = self.context(&sec.path);
-                    ctx.insert("section", &self.section_value(s));
-                    if s == 0 {
-                        self.insert_home(&mut ctx);
-                    }
-                    let at = sec.file.as_deref().map(|f| (f, &sec.source));
-                    let html = self.render(&template, &ctx, &format!("栏目 {} ", sec.path), at)?;
-                    self.write_html(sink, &sec.path, &html)?;
-                    let lastmod = sec
-                        .pages
-                        .iter()
-                        .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
-                        .max();
-                    Ok((sec.path.clone(), lastmod.map(|d| d.ymd())))
-                })
-                .collect();
-        let mut extra_results = Vec::new();
-        // Taxonomies: a list of terms and one page per term.
-        for tax in &site.taxonomies {
+                self.write_html(sink, "/hotlines/", &html)?;
+                Ok(Some(("/hotlines/".to_string(), None)))
+            }
+            Job::NotFound => {
+                let html =
+                    self.render("404.html", &self.context("/404.html"), " 404 页面 ", None)?;
+                sink.write("404.html", &minify(&html))?;
+                Ok(None)
+            }
+            Job::Alias(i, a) => {
+                self.render_alias(*i, &self.site.pages[*i].meta.aliases[*a].value, sink)
+            }
+        }
+    }
+
+    /// Every HTML file of the site as a job, the longest lists first so that they do not end up
+    /// running alone on one core after the pages are done.
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut lists: Vec<(usize, Job)> = Vec::new();
+        for (s, sec) in site.sections.iter().enumerate() {
+            lists.push((sec.pages.len() + sec.subsections.len(), Job::Section(s)));
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
             if tax.terms.is_empty() {
                 continue;
             }
-            let tax_value = json!({ "name": tax.name, "title": tax.title, "path": tax.path() });
-            let list = || -> Result<(String, Option<String>), Diagnostic> {
-                let mut ctx = self.context(&tax.path());
-                ctx.insert("taxonomy", &tax_value);
-                ctx.insert(
-                    "terms",
-                    &self
-                        .globals
-                        .iter()
-                        .find(|(k, _)| *k == "taxonomies")
-                        .map(|(_, v)| v[tax.name]["terms"].clone()),
-                );
-                let html = self.render(
-                    "taxonomy_list.html",
-                    &ctx,
-                    &format!(" {} ", tax.path()),
-                    None,
-                )?;
-                self.write_html(sink, &tax.path(), &html)?;
-                Ok((tax.path(), None))
-            };
-            extra_results.push(list());
-            let terms: Vec<Result<(String, Option<String>), Diagnostic>> = tax
-                .terms
-                .par_iter()
-                .map(|term| {
-                    let mut ctx = self.context(&term.path);
-                    ctx.insert("taxonomy", &tax_value);
-                    let pages: Vec<&Value> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
-                    ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "path": term.path, "pages": pages, "page_count": term.pages.len() }));
-                    let html = self.render("taxonomy_single.html", &ctx, &format!(" {} ", term.path), None)?;
-                    self.write_html(sink, &term.path, &html)?;
-                    Ok((term.path.clone(), None))
-                })
-                .collect();
-            extra_results.extend(terms);
-        }
-        // The hotline list.
-        extra_results.push((|| {
-            let ctx = self.context("/hotlines/");
-            let html = self.render("hotlines.html", &ctx, "热线页 /hotlines/ ", None)?;
-            self.write_html(sink, "/hotlines/", &html)?;
-            Ok(("/hotlines/".to_string(), None))
-        })());
-        // Aliases: small redirect pages.
-        for p in &site.pages {
-            for a in &p.meta.aliases {
-                let path = if a.value.ends_with('/') {
-                    a.value.clone()
-                } else {
-                    format!(
-                        "{}/",
-                        a.value.trim_end_matches("index.html").trim_end_matches('/')
-                    )
-                };
-                let url = site.config.permalink(&p.path);
-                let html = format!(
-                    "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{t}</title><link rel=\"canonical\" href=\"{u}\"><meta http-equiv=\"refresh\" content=\"0; url={u}\"></head><body><main><h1>{t}</h1><p>本页已搬到：<a href=\"{u}\">{t}</a></p></main></body></html>",
-                    lang = tera::escape_html(&site.config.language),
-                    t = tera::escape_html(&p.meta.title),
-                    u = tera::escape_html(&url),
-                );
-                extra_results.push(
-                    self.write_html(sink, &path, &html)
-                        .map(|_| (String::new(), None)),
-                );
+            lists.push((tax.terms.len(), Job::TaxonomyList(t)));
+            for (k, term) in tax.terms.iter().enumerate() {
+                lists.push((term.pages.len(), Job::Term(t, k)));
             }
         }
-        // 404.
-        {
-            let ctx = self.context("/404.html");
-            extra_results.push(
-                self.render("404.html", &ctx, " 404 页面 ", None)
-                    .and_then(|html| sink.write("404.html", &minify(&html)))
-                    .map(|_| (String::new(), None)),
-            );
+        lists.sort_by_key(|l| std::cmp::Reverse(l.0));
+        let mut jobs: Vec<Job> = lists.into_iter().map(|(_, j)| j).collect();
+        jobs.push(Job::Hotlines);
+        jobs.push(Job::NotFound);
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        for (i, p) in site.pages.iter().enumerate() {
+            jobs.extend((0..p.meta.aliases.len()).map(|a| Job::Alias(i, a)));
         }
+        jobs
+    }
 
+    /// Render every HTML page of the site into `sink`.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<Written, Vec<Diagnostic>> {
+        let jobs = self.jobs();
+        let results: Vec<JobResult> = jobs
+            .par_iter()
+            .with_max_len(16)
+            .map(|j| self.run(j, sink))
+            .collect();
         let mut errs = Vec::new();
         let mut written = Written::default();
-        for r in page_results
-            .into_iter()
-            .chain(section_results)
-            .chain(extra_results)
-        {
+        for r in results {
             match r {
-                Ok((path, lastmod)) => {
+                Ok(entry) => {
                     written.html_pages += 1;
-                    if !path.is_empty() {
-                        written.sitemap.push((path, lastmod));
+                    if let Some(e) = entry {
+                        written.sitemap.push(e);
                     }
                 }
                 Err(e) => errs.push(e),
