@@ -14,7 +14,7 @@ use crate::feeds;
 use crate::hotlines::Hotlines;
 use crate::markdown::{self, LinkContext};
 use crate::output::{NullSink, Sink, Staging};
-use crate::render::{Bodies, Renderer};
+use crate::render::{Bodies, RenderCache, Renderer};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 
@@ -229,7 +229,8 @@ pub fn write_site(
     progress: Option<&ProgressBar>,
 ) -> Result<usize, Failure> {
     let site = &loaded.site;
-    let renderer = Renderer::new(site, theme, &loaded.bodies);
+    let cache = RenderCache::new(site, &loaded.bodies);
+    let renderer = Renderer::new(site, theme, &loaded.bodies, &cache);
     if let Some(pb) = progress {
         pb.set_message("生成网页");
     }

@@ -63,10 +63,9 @@ fn reading_minutes(chars: usize) -> usize {
     chars.div_ceil(300).max(1)
 }
 
-pub struct Renderer<'a> {
-    site: &'a Site,
-    theme: &'a Theme,
-    bodies: &'a Bodies,
+/// Values derived from the whole site once, shared by every template call and kept up to date
+/// page by page when `serve` re-renders a single edit.
+pub struct RenderCache {
     /// Site-wide values given to every template.
     globals: Vec<(&'static str, Value)>,
     /// A small summary of every page, for lists.
@@ -75,12 +74,85 @@ pub struct Renderer<'a> {
     cases_by_tactic: HashMap<usize, Vec<usize>>,
 }
 
+/// Renders templates for one site state.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    bodies: &'a Bodies,
+    cache: &'a RenderCache,
+}
+
+fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
+    let p = &site.pages[i];
+    let description = if p.meta.description.is_empty() {
+        &bodies.pages[i].summary
+    } else {
+        &p.meta.description
+    };
+    let mut v = json!({
+        "title": p.meta.title,
+        "description": description,
+        "path": p.path,
+        "permalink": site.config.permalink(&p.path),
+        "date": p.meta.date.map(|d| d.ymd()),
+        "kind": p.kind,
+        "kind_label": p.kind.label(),
+    });
+    match &p.meta.fields {
+        KindFields::Alert { level, expires } => {
+            v["level"] = json!(level.text());
+            v["level_class"] = json!(level.css());
+            v["expires"] = json!(expires.map(|d| d.ymd()));
+            v["expired"] = json!(expires.is_some_and(|d| d.date < site.today));
+        }
+        KindFields::Tactic {
+            category: Some(c), ..
+        } => v["category"] = json!(c.value),
+        KindFields::Case { region, amount, .. } => {
+            v["region"] = json!(region);
+            v["amount"] = json!(amount);
+        }
+        KindFields::Print(f) => {
+            v["headline"] = json!(f.headline);
+            v["size"] = json!(f.size);
+        }
+        _ => {}
+    }
+    v
+}
+
+/// Tactic page → the cases that name it in `tactics`, newest first.
+fn cases_by_tactic(site: &Site) -> HashMap<usize, Vec<usize>> {
+    let index_of: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.as_str(), i))
+        .collect();
+    let mut cases_by_tactic: HashMap<usize, Vec<usize>> = HashMap::new();
+    for c in site.pages_of_kind(Kind::Case) {
+        if let KindFields::Case { tactics, .. } = &site.pages[c].meta.fields {
+            for t in tactics {
+                let target = t
+                    .value
+                    .strip_prefix("@/")
+                    .and_then(|r| r.split('#').next())
+                    .unwrap_or("");
+                if let Some(&ti) = index_of.get(target) {
+                    cases_by_tactic.entry(ti).or_default().push(c);
+                }
+            }
+        }
+    }
+    cases_by_tactic
+}
+
 fn link(title: &str, path: &str) -> Value {
     json!({ "title": title, "path": path })
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Self {
+impl RenderCache {
+    pub fn new(site: &Site, bodies: &Bodies) -> Self {
         let c = &site.config;
         let hotlines: Vec<Value> = site.hotlines.list.iter().map(|h| json!(h)).collect();
         let primary: Vec<Value> = site
@@ -120,33 +192,10 @@ impl<'a> Renderer<'a> {
             "extra": c.extra,
         });
         let summaries = (0..site.pages.len())
-            .map(|i| Self::summary(site, bodies, i))
+            .map(|i| summary(site, bodies, i))
             .collect();
-        let index_of: HashMap<&str, usize> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.as_str(), i))
-            .collect();
-        let mut cases_by_tactic: HashMap<usize, Vec<usize>> = HashMap::new();
-        for c in site.pages_of_kind(Kind::Case) {
-            if let KindFields::Case { tactics, .. } = &site.pages[c].meta.fields {
-                for t in tactics {
-                    let target = t
-                        .value
-                        .strip_prefix("@/")
-                        .and_then(|r| r.split('#').next())
-                        .unwrap_or("");
-                    if let Some(&ti) = index_of.get(target) {
-                        cases_by_tactic.entry(ti).or_default().push(c);
-                    }
-                }
-            }
-        }
-        Renderer {
-            site,
-            theme,
-            bodies,
+        let cases_by_tactic = cases_by_tactic(site);
+        RenderCache {
             globals: vec![
                 ("config", config),
                 ("hotlines", Value::Array(hotlines)),
@@ -160,48 +209,38 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
-        let p = &site.pages[i];
-        let description = if p.meta.description.is_empty() {
-            &bodies.pages[i].summary
-        } else {
-            &p.meta.description
-        };
-        let mut v = json!({
-            "title": p.meta.title,
-            "description": description,
-            "path": p.path,
-            "permalink": site.config.permalink(&p.path),
-            "date": p.meta.date.map(|d| d.ymd()),
-            "kind": p.kind,
-            "kind_label": p.kind.label(),
-        });
-        match &p.meta.fields {
-            KindFields::Alert { level, expires } => {
-                v["level"] = json!(level.text());
-                v["level_class"] = json!(level.css());
-                v["expires"] = json!(expires.map(|d| d.ymd()));
-                v["expired"] = json!(expires.is_some_and(|d| d.date < site.today));
-            }
-            KindFields::Tactic {
-                category: Some(c), ..
-            } => v["category"] = json!(c.value),
-            KindFields::Case { region, amount, .. } => {
-                v["region"] = json!(region);
-                v["amount"] = json!(amount);
-            }
-            KindFields::Print(f) => {
-                v["headline"] = json!(f.headline);
-                v["size"] = json!(f.size);
-            }
-            _ => {}
+    /// The list summary of page `i`.
+    pub fn summary(&self, i: usize) -> &Value {
+        &self.summaries[i]
+    }
+
+    /// Bring the cache up to date after page `i` was replaced (same URL and kind).
+    pub fn refresh_page(&mut self, site: &Site, bodies: &Bodies, i: usize) {
+        self.summaries[i] = summary(site, bodies, i);
+        if site.pages[i].kind == Kind::Case {
+            self.cases_by_tactic = cases_by_tactic(site);
         }
-        v
+    }
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a Bodies,
+        cache: &'a RenderCache,
+    ) -> Self {
+        Renderer {
+            site,
+            theme,
+            bodies,
+            cache,
+        }
     }
 
     fn context(&self, path: &str) -> Context {
         let mut ctx = Context::new();
-        for (k, v) in &self.globals {
+        for (k, v) in &self.cache.globals {
             ctx.insert(*k, v);
         }
         ctx.insert("current_path", path);
@@ -225,7 +264,7 @@ impl<'a> Renderer<'a> {
         let p = &site.pages[i];
         let body = &self.bodies.pages[i];
         let sec = site.section_of(p);
-        let mut v = self.summaries[i].clone();
+        let mut v = self.cache.summaries[i].clone();
         v["content"] = json!(body.html);
         v["summary"] = json!(body.summary);
         v["toc"] = json!(body.toc);
@@ -292,6 +331,7 @@ impl<'a> Renderer<'a> {
                 v["reviewed"] = json!(reviewed.as_ref().map(|d| d.value.ymd()));
                 // Cases that name this tactic.
                 let cases: Vec<Value> = self
+                    .cache
                     .cases_by_tactic
                     .get(&i)
                     .into_iter()
@@ -348,7 +388,11 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let sec = &site.sections[s];
         let body = &self.bodies.sections[s];
-        let pages: Vec<&Value> = sec.pages.iter().map(|&i| &self.summaries[i]).collect();
+        let pages: Vec<&Value> = sec
+            .pages
+            .iter()
+            .map(|&i| &self.cache.summaries[i])
+            .collect();
         let subsections: Vec<Value> = sec
             .subsections
             .iter()
@@ -488,6 +532,7 @@ impl<'a> Renderer<'a> {
             &json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
         );
         let terms = self
+            .cache
             .globals
             .iter()
             .find(|(k, _)| *k == "taxonomies")
@@ -511,7 +556,11 @@ impl<'a> Renderer<'a> {
             "taxonomy",
             &json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
         );
-        let pages: Vec<&Value> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+        let pages: Vec<&Value> = term
+            .pages
+            .iter()
+            .map(|&i| &self.cache.summaries[i])
+            .collect();
         ctx.insert(
             "term",
             &json!({ "name": term.name, "slug": term.slug, "path": term.path, "pages": pages, "page_count": term.pages.len() }),
@@ -637,7 +686,7 @@ impl<'a> Renderer<'a> {
         let alerts: Vec<&Value> = site
             .pages_of_kind(Kind::Alert)
             .into_iter()
-            .map(|i| &self.summaries[i])
+            .map(|i| &self.cache.summaries[i])
             .filter(|v| v["expired"] != json!(true))
             .take(3)
             .collect();
@@ -645,13 +694,13 @@ impl<'a> Renderer<'a> {
             .pages_of_kind(Kind::Case)
             .into_iter()
             .take(3)
-            .map(|i| &self.summaries[i])
+            .map(|i| &self.cache.summaries[i])
             .collect();
         let tactics: Vec<&Value> = site
             .pages_of_kind(Kind::Tactic)
             .into_iter()
             .take(6)
-            .map(|i| &self.summaries[i])
+            .map(|i| &self.cache.summaries[i])
             .collect();
         ctx.insert("latest_alerts", &alerts);
         ctx.insert("latest_cases", &cases);
