@@ -221,6 +221,19 @@ fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Write the Atom feed, sitemap and robots.txt. Returns the write errors.
+pub fn write_feeds(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let summaries: Vec<String> = bodies.pages.iter().map(|b| b.summary.clone()).collect();
+    [
+        ("atom.xml", feeds::atom(site, &summaries)),
+        ("sitemap.xml", feeds::sitemap(site)),
+        ("robots.txt", feeds::robots(site)),
+    ]
+    .iter()
+    .filter_map(|(rel, text)| sink.write(rel, text.as_bytes()).err())
+    .collect()
+}
+
 /// Write every output file of a loaded site into `sink`. Returns the number of HTML pages.
 pub fn write_site(
     loaded: &Loaded,
@@ -235,26 +248,9 @@ pub fn write_site(
         pb.set_message("生成网页");
     }
     crate::timing::mark("renderer ready");
-    let written = renderer.render_all(sink).map_err(Failure)?;
+    let html_pages = renderer.render_all(sink).map_err(Failure)?;
     crate::timing::mark("html written");
-    let summaries: Vec<String> = loaded
-        .bodies
-        .pages
-        .iter()
-        .map(|b| b.summary.clone())
-        .collect();
-    let mut errs = Vec::new();
-    let mut put = |rel: &str, data: &[u8]| {
-        if let Err(e) = sink.write(rel, data) {
-            errs.push(e);
-        }
-    };
-    put("atom.xml", feeds::atom(site, &summaries).as_bytes());
-    put(
-        "sitemap.xml",
-        feeds::sitemap(site, written.sitemap.clone()).as_bytes(),
-    );
-    put("robots.txt", feeds::robots(site).as_bytes());
+    let mut errs = write_feeds(&loaded.site, &loaded.bodies, sink);
     for (rel, src) in &theme.statics {
         let r = match src {
             StaticSource::Embedded(bytes) => sink.write(rel, bytes),
@@ -270,7 +266,7 @@ pub fn write_site(
         }
     }
     if errs.is_empty() {
-        Ok(written.html_pages)
+        Ok(html_pages)
     } else {
         Err(Failure(errs))
     }

@@ -118,10 +118,35 @@ pub fn atom(site: &Site, summaries: &[String]) -> String {
     x
 }
 
-/// `sitemap.xml` from `(path, lastmod)` pairs, sorted by path.
-pub fn sitemap(site: &Site, mut entries: Vec<(String, Option<String>)>) -> String {
+/// Every HTML page of the site with its last-modified date, sorted by path.
+pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
+    let mut entries: Vec<(String, Option<String>)> = Vec::with_capacity(site.pages.len() + 64);
+    for p in &site.pages {
+        entries.push((
+            p.path.clone(),
+            p.meta.updated.or(p.meta.date).map(|d| d.ymd()),
+        ));
+    }
+    for s in &site.sections {
+        let lastmod = s
+            .pages
+            .iter()
+            .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
+            .max();
+        entries.push((s.path.clone(), lastmod.map(|d| d.ymd())));
+    }
+    for t in site.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
+        entries.push((t.path(), None));
+        entries.extend(t.terms.iter().map(|term| (term.path.clone(), None)));
+    }
+    entries.push(("/hotlines/".to_string(), None));
     entries.sort();
-    entries.dedup_by(|a, b| a.0 == b.0);
+    entries
+}
+
+/// `sitemap.xml` of every HTML page.
+pub fn sitemap(site: &Site) -> String {
+    let entries = sitemap_entries(site);
     let mut x = String::with_capacity(128 + entries.len() * 96);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, lastmod) in entries {

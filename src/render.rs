@@ -22,16 +22,9 @@ pub struct Bodies {
     pub sections: Vec<Rendered>,
 }
 
-/// What the renderer wrote.
-#[derive(Debug, Default, Clone)]
-pub struct Written {
-    pub html_pages: usize,
-    /// `(path, lastmod)` for the sitemap.
-    pub sitemap: Vec<(String, Option<String>)>,
-}
-
 /// One HTML file to write.
-enum Job {
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
     Page(usize),
     Section(usize),
     TaxonomyList(usize),
@@ -42,8 +35,7 @@ enum Job {
     Alias(usize, usize),
 }
 
-/// A written page's sitemap entry (`None` for redirects and the 404 page), or the error.
-type JobResult = Result<Option<(String, Option<String>)>, Diagnostic>;
+type JobResult = Result<(), Diagnostic>;
 
 /// Minify one HTML document.
 pub fn minify(html: &str) -> Vec<u8> {
@@ -481,10 +473,7 @@ impl<'a> Renderer<'a> {
         let what = format!(" {} ", p.file.display());
         let html = self.render(&template, &ctx, &what, Some((&p.file, &p.source)))?;
         self.write_html(sink, &p.path, &html)?;
-        Ok(Some((
-            p.path.clone(),
-            p.meta.updated.or(p.meta.date).map(|d| d.ymd()),
-        )))
+        Ok(())
     }
 
     fn render_section(&self, s: usize, sink: &dyn Sink) -> JobResult {
@@ -516,12 +505,7 @@ impl<'a> Renderer<'a> {
         let at = sec.file.as_deref().map(|f| (f, &sec.source));
         let html = self.render(&template, &ctx, &format!("栏目 {} ", sec.path), at)?;
         self.write_html(sink, &sec.path, &html)?;
-        let lastmod = sec
-            .pages
-            .iter()
-            .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
-            .max();
-        Ok(Some((sec.path.clone(), lastmod.map(|d| d.ymd()))))
+        Ok(())
     }
 
     fn render_taxonomy_list(&self, t: usize, sink: &dyn Sink) -> JobResult {
@@ -545,7 +529,7 @@ impl<'a> Renderer<'a> {
             None,
         )?;
         self.write_html(sink, &tax.path(), &html)?;
-        Ok(Some((tax.path(), None)))
+        Ok(())
     }
 
     fn render_term(&self, t: usize, k: usize, sink: &dyn Sink) -> JobResult {
@@ -572,7 +556,7 @@ impl<'a> Renderer<'a> {
             None,
         )?;
         self.write_html(sink, &term.path, &html)?;
-        Ok(Some((term.path.clone(), None)))
+        Ok(())
     }
 
     fn render_alias(&self, i: usize, alias: &str, sink: &dyn Sink) -> JobResult {
@@ -594,7 +578,7 @@ impl<'a> Renderer<'a> {
             u = tera::escape_html(&url),
         );
         self.write_html(sink, &path, &html)?;
-        Ok(None)
+        Ok(())
     }
 
     fn run(&self, job: &Job, sink: &dyn Sink) -> JobResult {
@@ -611,13 +595,13 @@ impl<'a> Renderer<'a> {
                     None,
                 )?;
                 self.write_html(sink, "/hotlines/", &html)?;
-                Ok(Some(("/hotlines/".to_string(), None)))
+                Ok(())
             }
             Job::NotFound => {
                 let html =
                     self.render("404.html", &self.context("/404.html"), " 404 页面 ", None)?;
                 sink.write("404.html", &minify(&html))?;
-                Ok(None)
+                Ok(())
             }
             Job::Alias(i, a) => {
                 self.render_alias(*i, &self.site.pages[*i].meta.aliases[*a].value, sink)
@@ -627,7 +611,7 @@ impl<'a> Renderer<'a> {
 
     /// Every HTML file of the site as a job, the longest lists first so that they do not end up
     /// running alone on one core after the pages are done.
-    fn jobs(&self) -> Vec<Job> {
+    pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
         let mut lists: Vec<(usize, Job)> = Vec::new();
         for (s, sec) in site.sections.iter().enumerate() {
@@ -653,29 +637,20 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// Render every HTML page of the site into `sink`.
-    pub fn render_all(&self, sink: &dyn Sink) -> Result<Written, Vec<Diagnostic>> {
-        let jobs = self.jobs();
-        let results: Vec<JobResult> = jobs
+    /// Render every HTML page of the site into `sink`. Returns the number of pages.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+        self.render_jobs(&self.jobs(), sink)
+    }
+
+    /// Render the given pages into `sink`. Returns the number of pages.
+    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+        let errs: Vec<Diagnostic> = jobs
             .par_iter()
             .with_max_len(16)
-            .map(|j| self.run(j, sink))
+            .filter_map(|j| self.run(j, sink).err())
             .collect();
-        let mut errs = Vec::new();
-        let mut written = Written::default();
-        for r in results {
-            match r {
-                Ok(entry) => {
-                    written.html_pages += 1;
-                    if let Some(e) = entry {
-                        written.sitemap.push(e);
-                    }
-                }
-                Err(e) => errs.push(e),
-            }
-        }
         if errs.is_empty() {
-            Ok(written)
+            Ok(jobs.len())
         } else {
             Err(errs)
         }
