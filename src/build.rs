@@ -128,7 +128,8 @@ pub fn load(opts: &Options) -> Result<Loaded, Failure> {
     })
 }
 
-fn render_markdown(site: &Site) -> Bodies {
+/// Render the markdown of every page and section.
+pub fn render_markdown(site: &Site) -> Bodies {
     let pages = site
         .pages
         .par_iter()
@@ -159,7 +160,8 @@ fn render_markdown(site: &Site) -> Bodies {
     Bodies { pages, sections }
 }
 
-fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
+/// Check every `@/x.md#anchor` against the target's heading ids.
+pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, &BTreeSet<String>> = HashMap::new();
     for (p, r) in site.pages.iter().zip(&bodies.pages) {
         ids.insert(p.rel.as_str(), &r.ids);
@@ -288,6 +290,11 @@ fn progress_bar(enabled: bool) -> Option<ProgressBar> {
 
 /// `fangpian build`: everything, written atomically.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
+    build_keep(opts).map(|(report, _, _)| report)
+}
+
+/// `build`, also returning the loaded site and theme (for `serve`, which then updates them in place).
+pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
     let start = Instant::now();
     let pb = progress_bar(opts.progress);
     if let Some(pb) = &pb {
@@ -305,26 +312,27 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             return Err(e);
         }
     };
-    let result = (|| -> Result<(Vec<Diagnostic>, usize), Failure> {
+    let result = (|| -> Result<(Loaded, Theme, usize), Failure> {
         let loaded = load(opts)?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         let html_pages = write_site(&loaded, &theme, &staging, pb.as_ref())?;
-        Ok((loaded.warnings, html_pages))
+        Ok((loaded, theme, html_pages))
     })();
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let (warnings, html_pages) = result?; // dropping `staging` removes the temporary folder
+    let (loaded, theme, html_pages) = result?; // dropping `staging` removes the temporary folder
     crate::timing::mark("all written");
     staging.commit().map_err(Failure::from)?;
     crate::timing::mark("committed");
-    Ok(Report {
+    let report = Report {
         html_pages,
         posters: 0,
-        warnings,
+        warnings: loaded.warnings.clone(),
         elapsed: start.elapsed(),
         out,
-    })
+    };
+    Ok((report, loaded, theme))
 }
 
 /// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.

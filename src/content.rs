@@ -365,9 +365,7 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
             let &section = dir_index.get(sec_dir)?;
             let sec = &content.sections[section];
             let display = Path::new("content").join(&f.rel);
-            Some(load_page(
-                f, &display, bundle, section, sec, categories, drafts,
-            ))
+            Some(load_page(f, &display, bundle, section, sec, categories))
         })
         .collect();
     let mut page_of_rel: HashMap<String, usize> = HashMap::new();
@@ -416,6 +414,22 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
     }
 }
 
+/// Re-read one page after its file changed (same file, same section), for `serve`.
+pub fn reload_page(
+    root: &Path,
+    old: &Page,
+    sec: &Section,
+    categories: &[String],
+) -> Result<Page, Vec<Diagnostic>> {
+    let bundle = old.rel == "index.md" || old.rel.ends_with("/index.md");
+    let f = Found {
+        abs: root.join("content").join(&old.rel),
+        rel: old.rel.clone(),
+        role: FileRole::Page { bundle },
+    };
+    load_page(&f, &old.file, bundle, old.section, sec, categories)
+}
+
 fn load_page(
     f: &Found,
     display: &Path,
@@ -423,7 +437,6 @@ fn load_page(
     section: usize,
     sec: &Section,
     categories: &[String],
-    _drafts: bool,
 ) -> Result<Page, Vec<Diagnostic>> {
     let source = read_text(&f.abs, display).map_err(|e| vec![e])?;
     let split = frontmatter::split(display, &source).map_err(|e| vec![e])?;

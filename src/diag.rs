@@ -54,6 +54,9 @@ pub mod codes {
     pub const OUTPUT_REFUSED: &str = "E1601";
     pub const OUTPUT_IO: &str = "E1602";
     pub const CONTENT_MISSING: &str = "E1603";
+    // E18xx: the preview server
+    pub const SERVE_BIND: &str = "E1801";
+    pub const SERVE_WATCH: &str = "E1802";
     // W2xxx: warnings
     pub const STALE_HOTLINE: &str = "W2001";
     pub const UNSAFE_URL: &str = "W2002";

@@ -63,6 +63,27 @@ enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// 构建并在本机预览，保存文件后自动更新页面；出错时错误显示在网页上
+    Serve {
+        /// 站点根目录，默认当前目录
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// 端口
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址；默认只允许本机访问
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 也显示草稿
+        #[arg(long)]
+        drafts: bool,
+        /// 输出目录，默认 站点根目录/public
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// 新建内容文件：fangpian new case|tactic|alert|poster|leaflet|page "标题"
     New {
         /// 内容类型：case 典型案例、tactic 诈骗套路、alert 风险提示、poster 海报、leaflet 三折页、page 普通页面
@@ -168,6 +189,33 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+            out,
+        } => {
+            let opts = fangpian::serve::ServeOptions {
+                build: Options {
+                    root: build::root_or_cwd(root.as_deref()),
+                    out,
+                    drafts,
+                    ..Options::default()
+                },
+                bind,
+                port,
+                open,
+            };
+            match fangpian::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(Failure(diags)) => {
+                    print_all(&diags);
+                    ExitCode::from(1)
+                }
             }
         }
         Command::New { kind, title, root } => {

@@ -197,17 +197,6 @@ impl Staging {
         remove_tree(&old);
         Ok(())
     }
-
-    fn path_of(&self, rel: &str) -> PathBuf {
-        let mut p = self.dir.clone();
-        for seg in rel
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-        {
-            p.push(seg);
-        }
-        p
-    }
 }
 
 impl Drop for Staging {
@@ -220,22 +209,56 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
-        let p = self.path_of(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-        }
-        std::fs::write(&p, data).map_err(|e| io_error(&p, e))
+        write_under(&self.dir, rel, data)
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        let p = self.path_of(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-        }
-        std::fs::copy(src, &p)
-            .map(|_| ())
-            .map_err(|e| io_error(&p, e))
+        copy_under(&self.dir, rel, src)
     }
+}
+
+/// Writes straight into a folder, replacing files in place (used by `serve` for single-page updates of
+/// its own output folder).
+pub struct DirSink(pub PathBuf);
+
+impl Sink for DirSink {
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
+        write_under(&self.0, rel, data)
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        copy_under(&self.0, rel, src)
+    }
+}
+
+/// `dir/rel`, ignoring `.`, `..` and empty segments so that nothing is written outside `dir`.
+fn path_under(dir: &Path, rel: &str) -> PathBuf {
+    let mut p = dir.to_path_buf();
+    for seg in rel
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+    {
+        p.push(seg);
+    }
+    p
+}
+
+fn write_under(dir: &Path, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
+    let p = path_under(dir, rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    std::fs::write(&p, data).map_err(|e| io_error(&p, e))
+}
+
+fn copy_under(dir: &Path, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+    let p = path_under(dir, rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    std::fs::copy(src, &p)
+        .map(|_| ())
+        .map_err(|e| io_error(&p, e))
 }
 
 /// Delete a whole output tree using every core: a previous site of 10,000 pages is 20,000 files and

@@ -336,7 +336,8 @@ impl Site {
         }
     }
 
-    fn check_front_matter_refs(&self, page: &Page, errs: &mut Vec<Diagnostic>) {
+    /// Check the references a page's front matter makes to other pages, hotlines and data files.
+    pub fn check_front_matter_refs(&self, page: &Page, errs: &mut Vec<Diagnostic>) {
         match &page.meta.fields {
             KindFields::Case { tactics, .. } => {
                 for t in tactics {

@@ -1,0 +1,245 @@
+//! The live site kept in memory by `serve`, and incremental rebuilds: an edited page re-renders that
+//! page, and only when what lists show of it changed, the lists, taxonomy pages and feeds that show it.
+//! Anything structural (new, deleted or renamed files, templates, hotlines, `site.toml`, a changed
+//! URL or tag set) falls back to a full, atomic rebuild.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{self, Loaded, Options};
+use crate::diag::{Diagnostic, Failure};
+use crate::frontmatter::KindFields;
+use crate::markdown::{self, LinkContext};
+use crate::output::DirSink;
+use crate::render::{Job, RenderCache, Renderer};
+use crate::theme::Theme;
+
+/// What a rebuild did.
+#[derive(Debug)]
+pub struct Applied {
+    /// `true` when only some pages were re-rendered.
+    pub incremental: bool,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// The built site, its theme and derived data, and where it is written.
+pub struct State {
+    opts: Options,
+    loaded: Loaded,
+    theme: Theme,
+    cache: RenderCache,
+    out: PathBuf,
+    /// Canonical path of every page's file → page index.
+    files: HashMap<PathBuf, usize>,
+}
+
+impl State {
+    /// Full, atomic build.
+    pub fn full(opts: &Options) -> Result<(State, Applied), Failure> {
+        let start = Instant::now();
+        let (report, loaded, theme) = build::build_keep(opts)?;
+        let cache = RenderCache::new(&loaded.site, &loaded.bodies);
+        let root = opts
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| opts.root.clone());
+        let files = loaded
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (root.join(&p.file), i))
+            .collect();
+        let applied = Applied {
+            incremental: false,
+            pages: report.html_pages,
+            warnings: report.warnings.clone(),
+            elapsed: start.elapsed(),
+        };
+        let state = State {
+            opts: opts.clone(),
+            loaded,
+            theme,
+            cache,
+            out: report.out,
+            files,
+        };
+        Ok((state, applied))
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Rebuild after `changed` files changed. On error the served site stays as it was.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Applied, Failure> {
+        let start = Instant::now();
+        if let Some(pages) = self.edited_pages(changed) {
+            match self.incremental(&pages) {
+                Ok(Some(n)) => {
+                    return Ok(Applied {
+                        incremental: true,
+                        pages: n,
+                        warnings: self.loaded.warnings.clone(),
+                        elapsed: start.elapsed(),
+                    });
+                }
+                Ok(None) => {} // structural after all: rebuild everything
+                Err(e) => return Err(e),
+            }
+        }
+        let (state, mut applied) = State::full(&self.opts)?;
+        *self = state;
+        applied.elapsed = start.elapsed();
+        Ok(applied)
+    }
+
+    /// The indices of the pages whose files are the changed paths; `None` means a structural change
+    /// (a page deleted, a new file, anything that is not a page's markdown). Paths that no longer exist
+    /// and never were pages (editors' temporary files) are ignored.
+    fn edited_pages(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
+        let mut pages = Vec::new();
+        for path in changed {
+            let known = self
+                .files
+                .get(path)
+                .or_else(|| path.canonicalize().ok().and_then(|c| self.files.get(&c)));
+            match (known, path.exists()) {
+                (Some(&i), true) => {
+                    if !pages.contains(&i) {
+                        pages.push(i);
+                    }
+                }
+                (None, false) => {}
+                _ => return None,
+            }
+        }
+        Some(pages)
+    }
+
+    /// Re-render edited pages in place. `Ok(None)` asks for a full rebuild.
+    fn incremental(&mut self, indices: &[usize]) -> Result<Option<usize>, Failure> {
+        let root = self.opts.root.clone();
+        let mut jobs: BTreeSet<Job> = BTreeSet::new();
+        let mut feeds = false;
+        // Validate everything first, then commit the new pages to the model.
+        let mut replaced = Vec::new();
+        for &i in indices {
+            let site = &self.loaded.site;
+            let old = &site.pages[i];
+            let sec = &site.sections[old.section];
+            let new = crate::content::reload_page(&root, old, sec, &site.config.categories)
+                .map_err(Failure)?;
+            if new.path != old.path
+                || new.meta.draft != old.meta.draft
+                || new.meta.tags != old.meta.tags
+                || new.meta.categories != old.meta.categories
+                || category(&new.meta.fields) != category(&old.meta.fields)
+                || new.meta.aliases != old.meta.aliases
+                || new.meta.template != old.meta.template
+            {
+                return Ok(None);
+            }
+            let mut errs = Vec::new();
+            site.check_front_matter_refs(&new, &mut errs);
+            let ctx = LinkContext {
+                paths: &site.paths,
+                hotlines: &site.hotlines,
+                asset_base: &new.asset_base,
+            };
+            let body = markdown::render(&new.file, &new.source, new.body.clone(), &ctx);
+            errs.extend(body.diagnostics.iter().filter(|d| d.is_error()).cloned());
+            if !errs.is_empty() {
+                return Err(Failure(errs));
+            }
+            replaced.push((i, new, body));
+        }
+        let mut previous = Vec::new();
+        for (i, page, body) in replaced {
+            let old_summary = self.cache.summary(i).clone();
+            let old_tactics = linked_tactics(&self.loaded.site.pages[i].meta.fields);
+            let old_page = std::mem::replace(&mut self.loaded.site.pages[i], page);
+            let old_body = std::mem::replace(&mut self.loaded.bodies.pages[i], body);
+            previous.push((i, old_page, old_body));
+            self.cache
+                .refresh_page(&self.loaded.site, &self.loaded.bodies, i);
+            jobs.insert(Job::Page(i));
+            // Tactic pages list the cases that name them.
+            let site = &self.loaded.site;
+            for rel in old_tactics.union(&linked_tactics(&site.pages[i].meta.fields)) {
+                if let Some(t) = site.pages.iter().position(|p| &p.rel == rel) {
+                    jobs.insert(Job::Page(t));
+                }
+            }
+            if self.cache.summary(i) != &old_summary {
+                feeds = true;
+                let mut s = Some(site.pages[i].section);
+                while let Some(sec) = s {
+                    jobs.insert(Job::Section(sec));
+                    s = site.sections[sec].parent;
+                }
+                for (t, tax) in site.taxonomies.iter().enumerate() {
+                    for (k, term) in tax.terms.iter().enumerate() {
+                        if term.pages.contains(&i) {
+                            jobs.insert(Job::Term(t, k));
+                        }
+                    }
+                }
+            }
+        }
+        // Anchors into or out of the edited pages may now be broken.
+        let mut errs = Vec::new();
+        build::check_anchors(&self.loaded.site, &self.loaded.bodies, &mut errs);
+        if !errs.is_empty() {
+            for (i, page, body) in previous {
+                self.loaded.site.pages[i] = page;
+                self.loaded.bodies.pages[i] = body;
+                self.cache
+                    .refresh_page(&self.loaded.site, &self.loaded.bodies, i);
+            }
+            return Err(Failure(errs));
+        }
+        let sink = DirSink(self.out.clone());
+        let jobs: Vec<Job> = jobs.into_iter().collect();
+        let renderer = Renderer::new(
+            &self.loaded.site,
+            &self.theme,
+            &self.loaded.bodies,
+            &self.cache,
+        );
+        let n = renderer.render_jobs(&jobs, &sink).map_err(Failure)?;
+        if feeds {
+            let errs = build::write_feeds(&self.loaded.site, &self.loaded.bodies, &sink);
+            if !errs.is_empty() {
+                return Err(Failure(errs));
+            }
+        }
+        Ok(Some(n))
+    }
+}
+
+fn category(f: &KindFields) -> Option<&str> {
+    match f {
+        KindFields::Tactic { category, .. } => category.as_ref().map(|c| c.value.as_str()),
+        _ => None,
+    }
+}
+
+/// `tactics/x.md` targets of a case's `tactics` key.
+fn linked_tactics(f: &KindFields) -> BTreeSet<String> {
+    match f {
+        KindFields::Case { tactics, .. } => tactics
+            .iter()
+            .filter_map(|t| {
+                t.value
+                    .strip_prefix("@/")
+                    .and_then(|r| r.split('#').next())
+                    .map(str::to_string)
+            })
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
