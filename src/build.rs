@@ -340,7 +340,10 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
     let loaded = load(opts)?;
     let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
     write_site(&loaded, &theme, &NullSink, None)?;
-    Ok(loaded.warnings)
+    let mut warnings = loaded.warnings;
+    warnings.extend(crate::checks::run(&loaded.site));
+    sort_diagnostics(&mut warnings);
+    Ok(warnings)
 }
 
 /// The site root given on the command line, or the current folder.

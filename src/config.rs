@@ -46,6 +46,9 @@ pub struct SiteConfig {
     pub hotline_max_age_days: i64,
     /// A tactic whose `reviewed` date is older than this many days is due for review.
     pub review_max_age_days: i64,
+    /// `check`'s readability limits: characters per sentence and per paragraph.
+    pub sentence_max_chars: usize,
+    pub paragraph_max_chars: usize,
     pub print: PrintConfig,
     pub extra: serde_json::Value,
 }
@@ -60,6 +63,8 @@ const KEYS: &[&str] = &[
     "categories",
     "hotline_max_age_days",
     "review_max_age_days",
+    "sentence_max_chars",
+    "paragraph_max_chars",
     "print",
     "extra",
 ];
@@ -151,6 +156,14 @@ impl SiteConfig {
             .unwrap_or_else(|| DEFAULT_CATEGORIES.iter().map(|s| s.to_string()).collect());
         let hotline_max_age_days = t.opt_int("hotline_max_age_days", &mut errs).unwrap_or(180);
         let review_max_age_days = t.opt_int("review_max_age_days", &mut errs).unwrap_or(365);
+        let sentence_max_chars = t
+            .opt_int("sentence_max_chars", &mut errs)
+            .unwrap_or(60)
+            .max(1) as usize;
+        let paragraph_max_chars = t
+            .opt_int("paragraph_max_chars", &mut errs)
+            .unwrap_or(240)
+            .max(1) as usize;
         let mut print = PrintConfig {
             paper: "A4".into(),
             bleed_mm: 3.0,
@@ -184,6 +197,8 @@ impl SiteConfig {
             categories,
             hotline_max_age_days,
             review_max_age_days,
+            sentence_max_chars,
+            paragraph_max_chars,
             print,
             extra,
         })

@@ -63,6 +63,9 @@ pub mod codes {
     pub const RAW_HTML_SANITIZED: &str = "W2003";
     pub const MISSING_ALT: &str = "W2004";
     pub const EXPIRED_ALERT: &str = "W2005";
+    pub const REVIEW_DUE: &str = "W2006";
+    pub const LONG_SENTENCE: &str = "W2007";
+    pub const LONG_PARAGRAPH: &str = "W2008";
 }
 
 /// How serious a diagnostic is.

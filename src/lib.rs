@@ -5,6 +5,7 @@
 //! the binary in `main.rs` is a thin command-line layer over it.
 
 pub mod build;
+pub mod checks;
 pub mod config;
 pub mod content;
 pub mod diag;
