@@ -55,6 +55,9 @@ pub struct Rendered {
 }
 
 const SUMMARY_CHARS: usize = 110;
+/// Deeper nesting than this is refused: no real article needs it, and rendering and minifying
+/// pathological nesting would exhaust the stack.
+const MAX_NESTING: usize = 100;
 const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 fn options() -> Options {
@@ -143,6 +146,39 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// The deepest nesting of opening tags in a piece of raw HTML (void elements excluded).
+fn html_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'<' {
+            if b[i + 1] == b'/' {
+                depth = depth.saturating_sub(1);
+            } else if b[i + 1].is_ascii_alphabetic() {
+                let name: String = html[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let end = html[i..].find('>').map_or(html.len(), |e| i + e);
+                let self_closing =
+                    end > 0 && html.as_bytes().get(end.saturating_sub(1)) == Some(&b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+        }
+        i += 1;
+    }
+    max
+}
+
 /// Rough detection of markup that sanitizing will remove, to tell the writer about it.
 fn looks_unsafe(html: &str) -> bool {
     let lower = html.to_ascii_lowercase();
@@ -209,9 +245,28 @@ pub fn render(
     // Stack of link kinds for closing tags: true = hotline link.
     let mut link_stack: Vec<Option<String>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut depth = 0usize;
     while i < events.len() {
         let (ev, range) = &events[i];
         let span = range.start + off..range.end + off;
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    codes::TOO_DEEP,
+                    format!("列表或引用嵌套超过 {MAX_NESTING} 层"),
+                )
+                .at(file, source, span.start..span.start + 1)
+                .label("从这里开始嵌套太深")
+                .hint("正文里的列表、引用最多嵌套几层就够了；请检查是不是多打了 > 或缩进"),
+            );
+            out.html.clear();
+            return out;
+        }
         match ev {
             Event::Start(Tag::Heading {
                 level,
@@ -409,6 +464,18 @@ pub fn render(
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, result.into_iter());
     if !raw_html.is_empty() {
+        if html_depth(&raw_html) > MAX_NESTING {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    codes::TOO_DEEP,
+                    format!("正文里的 HTML 标签嵌套超过 {MAX_NESTING} 层"),
+                )
+                .in_file(file, source)
+                .label("HTML 嵌套太深")
+                .hint("请删掉多余的 HTML 标签，尽量用普通的 markdown 写正文"),
+            );
+            return out;
+        }
         if looks_unsafe(&raw_html) {
             out.diagnostics.push(
                 Diagnostic::warning(codes::RAW_HTML_SANITIZED, "正文里的 HTML 含有不安全的内容，已被移除")

@@ -352,3 +352,41 @@ fn several_errors_are_all_reported() {
         &[],
     );
 }
+
+bad!(
+    deeply_nested_blockquotes,
+    |root: &Path| write(
+        root,
+        "content/deep.md",
+        &format!("+++\ntitle = \"深\"\n+++\n\n{}x\n", "> ".repeat(10_000))
+    ),
+    "E1015",
+    Some("content/deep.md:5:")
+);
+bad!(
+    deeply_nested_lists,
+    |root: &Path| {
+        let mut md = String::from("+++\ntitle = \"深\"\n+++\n\n");
+        for i in 0..10_000 {
+            md.push_str(&"  ".repeat(i));
+            md.push_str("- a\n");
+        }
+        write(root, "content/deep.md", &md)
+    },
+    "E1015",
+    Some("content/deep.md:")
+);
+bad!(
+    deeply_nested_raw_html,
+    |root: &Path| write(
+        root,
+        "content/deep.md",
+        &format!(
+            "+++\ntitle = \"深\"\n+++\n\n{}x{}\n",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        )
+    ),
+    "E1015",
+    Some("content/deep.md:1:1")
+);
