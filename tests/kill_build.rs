@@ -1,0 +1,119 @@
+//! Atomic output under faults: builds killed with SIGKILL at random moments leave the output folder
+//! either the complete previous site or the complete new one, and the next successful build removes
+//! every temporary folder.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A site big enough that a build takes a while, in one of two versions.
+fn site(root: &Path, version: &str) {
+    small_site(root);
+    write(
+        root,
+        "site.toml",
+        &format!("title = \"测试站点 {version}\"\nbase_url = \"https://test.example.org\"\n"),
+    );
+    for i in 0..400 {
+        write(
+            root,
+            &format!("content/cases/c{i:04}.md"),
+            &format!(
+                "+++\ntitle = \"案例 {i} 版本 {version}\"\ndate = 2026-01-01\ntags = [\"t{}\"]\n+++\n\n{}\n",
+                i % 7,
+                "这是正文。".repeat(60)
+            ),
+        );
+    }
+}
+
+/// A tiny deterministic PRNG so the test needs no extra crate.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn killed_builds_never_leave_a_half_written_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let out = root.join("public");
+    let build = |version: &str| -> BTreeMap<String, Vec<u8>> {
+        site(&root, version);
+        let o = run_in(&root, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        tree(&out)
+    };
+    let snapshot_b = build("B");
+    let snapshot_a = build("A");
+    assert_ne!(snapshot_a, snapshot_b);
+    // How long a full build takes, to spread the kills over it.
+    let t = Instant::now();
+    build("A");
+    let full = t.elapsed().as_micros() as u64;
+
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut current = "A";
+    let (mut kept_old, mut got_new) = (0, 0);
+    let trials = 60;
+    for trial in 0..trials {
+        let next = if current == "A" { "B" } else { "A" };
+        site(&root, next);
+        let mut child = bin()
+            .args(["build", "--root", root.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = rng.next() % (full + full / 4).max(1);
+        std::thread::sleep(Duration::from_micros(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = tree(&out);
+        if now
+            == if current == "A" {
+                &snapshot_a
+            } else {
+                &snapshot_b
+            }
+            .clone()
+        {
+            kept_old += 1;
+        } else if now
+            == if next == "A" {
+                &snapshot_a
+            } else {
+                &snapshot_b
+            }
+            .clone()
+        {
+            got_new += 1;
+            current = next;
+        } else {
+            panic!(
+                "trial {trial}: output is neither the old nor the new site after a kill at {delay} µs"
+            );
+        }
+    }
+    eprintln!("{trials} kills: {kept_old} left the previous site, {got_new} the new one");
+    assert_eq!(kept_old + got_new, trials);
+    // The next successful build cleans up every leftover.
+    let final_tree = build(if current == "A" { "B" } else { "A" });
+    assert!(!final_tree.is_empty());
+    let leftovers: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("fangpian-"))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
