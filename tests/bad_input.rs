@@ -390,3 +390,208 @@ bad!(
     "E1015",
     Some("content/deep.md:1:1")
 );
+
+bad!(
+    empty_title,
+    put("content/tactics/x.md", "+++\ntitle = \"  \"\n+++\n"),
+    "E1006",
+    Some("content/tactics/x.md:2:9")
+);
+bad!(
+    tags_not_a_list,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ntags = \"保健品\"\n+++\n"
+    ),
+    "E1005",
+    Some("content/tactics/x.md:3:8")
+);
+bad!(
+    tag_not_text,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ntags = [\"a\", 3]\n+++\n"
+    ),
+    "E1005",
+    Some("content/tactics/x.md:3:14")
+);
+bad!(
+    extra_not_a_table,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\nextra = 1\n+++\n"
+    ),
+    "E1005",
+    Some("content/tactics/x.md:3:9")
+);
+bad!(
+    unknown_taxonomy,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\n\n[taxonomies]\nauthors = [\"王\"]\n+++\n"
+    ),
+    "E1004",
+    Some("content/tactics/x.md:5:1")
+);
+bad!(
+    section_unknown_key,
+    put(
+        "content/cases/_index.md",
+        "+++\ntitle = \"案例\"\npaginate = 10\n+++\n"
+    ),
+    "E1004",
+    Some("content/cases/_index.md:3:1")
+);
+bad!(
+    section_bad_sort_by,
+    put(
+        "content/cases/_index.md",
+        "+++\ntitle = \"案例\"\nsort_by = \"daet\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/cases/_index.md:3:11")
+);
+bad!(
+    section_bad_kind,
+    put(
+        "content/cases/_index.md",
+        "+++\ntitle = \"案例\"\nkind = \"cases\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/cases/_index.md:3:8")
+);
+bad!(
+    alias_not_a_path,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\naliases = [\"old-page\"]\n+++\n"
+    ),
+    "E1007",
+    Some("content/tactics/x.md:3:12")
+);
+bad!(
+    alias_collides,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\naliases = [\"/about/\"]\n+++\n"
+    ),
+    "E1011",
+    Some("content/tactics/x.md:3:12")
+);
+bad!(
+    section_takes_a_reserved_url,
+    put("content/hotlines/_index.md", "+++\ntitle = \"热线\"\n+++\n"),
+    "E1011",
+    Some("content/hotlines/_index.md:1:1")
+);
+bad!(
+    hotline_missing_number,
+    put(
+        "content/hotlines.toml",
+        "[[hotline]]\nid = \"police\"\nname = \"报警\"\n\n[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\n"
+    ),
+    "E1301",
+    Some("content/hotlines.toml:1:1")
+);
+bad!(
+    hotline_bad_area_code,
+    put(
+        "content/hotlines.toml",
+        "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"110\"\n[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\narea_code = \"472\"\n"
+    ),
+    "E1303",
+    Some("content/hotlines.toml:9:13")
+);
+bad!(
+    hotlines_toml_syntax,
+    put("content/hotlines.toml", "[[hotline]\nid = \"police\"\n"),
+    "E1003",
+    Some("content/hotlines.toml:1:")
+);
+bad!(
+    site_toml_syntax,
+    put("site.toml", "title = \"测试站点\nbase_url = 3\n"),
+    "E1003",
+    Some("site.toml:1:")
+);
+bad!(
+    site_bad_base_url,
+    put(
+        "site.toml",
+        "title = \"测试站点\"\nbase_url = \"test.example.org\"\n"
+    ),
+    "E1401",
+    Some("site.toml:2:12")
+);
+bad!(
+    missing_page_template,
+    put(
+        "content/tactics/x.md",
+        "+++\ntitle = \"x\"\ntemplate = \"special.html\"\n+++\n"
+    ),
+    "E1503",
+    Some("content/tactics/x.md:3:12")
+);
+bad!(
+    poster_unknown_hotline,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nhotlines = [\"police\", \"fanzha\"]\n+++\n"
+    ),
+    "E1203",
+    Some("content/posters/p.md:3:23")
+);
+bad!(
+    poster_broken_qr,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nqr = \"@/tactics/nope.md\"\n+++\n"
+    ),
+    "E1201",
+    Some("content/posters/p.md:3:6")
+);
+bad!(
+    poster_source_not_tactic,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nsource = \"@/about.md\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/posters/p.md:3:10")
+);
+bad!(
+    poster_variants_outside_root,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nvariants = \"../../etc/passwd\"\n+++\n"
+    ),
+    "E1014",
+    Some("content/posters/p.md:3:12")
+);
+bad!(
+    poster_bad_size,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nsize = \"A5\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/posters/p.md:3:8")
+);
+bad!(
+    case_tactics_not_internal_links,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\ntactics = [\"baojianpin\"]\n+++\n"
+    ),
+    "E1201",
+    Some("content/cases/b.md:3:12")
+);
+bad!(
+    template_render_error,
+    put(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.no_such_field.deeper }}{% endblock content %}\n"
+    ),
+    "E1502",
+    Some("content/about.md")
+);
