@@ -190,12 +190,26 @@ fn feed_and_sitemap_are_valid_xml() {
 fn html_is_minified_and_marked_chinese() {
     let h = html("index.html");
     assert!(
-        h.starts_with("<!doctype html><html lang=zh-CN>"),
+        h.to_ascii_lowercase()
+            .starts_with("<!doctype html><html lang=zh-cn>"),
         "{}",
         &h[..80]
     );
-    assert!(!h.contains("\n  <"), "not minified");
     assert_eq!(h.matches("<h1").count(), 1);
+    // Every HTML file is minified: no line breaks or runs of spaces outside <pre>.
+    for (path, bytes) in built().1.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        let mut outside = String::new();
+        let mut rest = page.as_ref();
+        while let Some(i) = rest.find("<pre") {
+            outside.push_str(&rest[..i]);
+            rest = rest[i..].find("</pre>").map_or("", |j| &rest[i + j + 6..]);
+        }
+        outside.push_str(rest);
+        assert!(!outside.contains('\n'), "{path} has line breaks");
+        assert!(!outside.contains("  "), "{path} has runs of spaces");
+        assert!(!outside.contains("<!--"), "{path} has comments");
+    }
 }
 
 #[test]
