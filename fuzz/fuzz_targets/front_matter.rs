@@ -8,12 +8,23 @@ use fangpian::frontmatter::{self, Kind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let source: Arc<str> = Arc::from(text);
     let file = Path::new("content/fuzz.md");
-    let Ok(split) = frontmatter::split(file, &source) else { return };
+    let Ok(split) = frontmatter::split(file, &source) else {
+        return;
+    };
     let categories = vec!["保健品".to_string()];
-    for kind in [Kind::Case, Kind::Tactic, Kind::Alert, Kind::Poster, Kind::Leaflet, Kind::Page] {
+    for kind in [
+        Kind::Case,
+        Kind::Tactic,
+        Kind::Alert,
+        Kind::Poster,
+        Kind::Leaflet,
+        Kind::Page,
+    ] {
         if let Err(errs) = frontmatter::parse_page(file, &source, &split, kind, &categories) {
             for e in errs {
                 let _ = e.render();

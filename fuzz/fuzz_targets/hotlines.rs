@@ -8,7 +8,9 @@ use fangpian::hotlines::Hotlines;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let source: Arc<str> = Arc::from(text);
     let today = time::Date::from_calendar_date(2026, time::Month::November, 23).unwrap();
     match Hotlines::parse(Path::new("content/hotlines.toml"), &source, today, 180) {

@@ -2,6 +2,8 @@
 //! hash output trees, and read HTML.
 #![allow(dead_code)]
 
+pub mod html_safety;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
