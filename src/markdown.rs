@@ -85,20 +85,6 @@ fn scheme(url: &str) -> Option<String> {
     Some(before.to_string())
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str, &'static str) {
     match kind {
         BlockQuoteKind::Note => ("note", "ℹ", "说明"),
@@ -325,7 +311,7 @@ pub fn render(
                             out.hotlines.insert(h.id.clone());
                             result.push(Event::Html(CowStr::from(format!(
                                 "<a class=\"hotline\" href=\"{}\"><span class=\"hotline-icon\" aria-hidden=\"true\">☎</span> <span class=\"hotline-name\">",
-                                escape(&h.tel)
+                                tera::escape_html(&h.tel)
                             ))));
                             if *link_type == LinkType::Autolink {
                                 result.push(Event::Text(CowStr::from(h.name.clone())));
@@ -374,7 +360,7 @@ pub fn render(
             Event::End(TagEnd::Link) => match link_stack.pop().flatten() {
                 Some(number) => result.push(Event::Html(CowStr::from(format!(
                     "</span> <span class=\"hotline-number\">{}</span></a>",
-                    escape(&number)
+                    tera::escape_html(&number)
                 )))),
                 None => result.push(ev.clone()),
             },

@@ -83,17 +83,11 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The overlay markup inserted server-side, so that it shows even before the script runs.
 fn overlay_html(text: &str) -> String {
     format!(
         "<div id=\"fangpian-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#fff;color:#111;border:8px solid #8a1010;padding:1rem;font:18px/1.6 monospace\"><h2>构建出错（改正后会自动刷新）</h2><pre style=\"white-space:pre-wrap\">{}</pre></div>",
-        escape(text)
+        tera::escape_html(text)
     )
 }
 
