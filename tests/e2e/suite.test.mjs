@@ -1,0 +1,329 @@
+// Browser acceptance suite for fangpian's default theme (DESIGN.md §6), in Debian's headless Chromium.
+// Builds the example site with the release binary, serves it on localhost, and checks every page at
+// 375×812 and 1280×800: axe-core (WCAG 2.x A–AAA + best practices) with zero violations, measured type
+// sizes, line height, block width, paragraph spacing, target sizes, focus rings, no horizontal scroll at
+// 320 px and at 200 % text, the text-size control, pages without JavaScript, sanitized hostile markdown,
+// and page weight. Run: `npm ci && npm test` in tests/e2e (after `cargo build --release`).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import { serve } from "./server.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const bin = path.join(repo, "target", "release", "fangpian");
+const shots = path.join(here, "screenshots");
+const VIEWPORTS = [
+  { name: "phone", width: 375, height: 812 },
+  { name: "desktop", width: 1280, height: 800 },
+];
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+const CONCURRENCY = 3;
+
+let browser, site, hostile, pages, tmp;
+const summary = { checks: 0, violations: 0, pages: 0 };
+
+function build(root, out) {
+  execFileSync(bin, ["build", "--root", root, "--out", out], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+function htmlPages(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".html")) out.push("/" + path.relative(dir, p).replace(/index\.html$/, ""));
+    }
+  };
+  walk(dir);
+  // Alias pages are instant redirects; they are checked through their targets.
+  return out.sort().filter((u) => !fs.readFileSync(path.join(dir, u.endsWith("/") ? u + "index.html" : u), "utf8").includes("http-equiv=refresh"));
+}
+
+async function pool(items, fn) {
+  const queue = [...items];
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (queue.length) await fn(queue.shift());
+  });
+  await Promise.all(workers);
+}
+
+before(async () => {
+  if (!fs.existsSync(bin)) execFileSync("cargo", ["build", "--release"], { cwd: repo, stdio: "inherit" });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fangpian-e2e-"));
+  build(repo, path.join(tmp, "public"));
+  // A site with hostile markdown, for the sanitizing check.
+  const h = path.join(tmp, "hostile");
+  fs.mkdirSync(path.join(h, "content"), { recursive: true });
+  fs.writeFileSync(path.join(h, "site.toml"), 'title = "恶意内容测试"\nbase_url = "http://127.0.0.1"\n');
+  fs.writeFileSync(path.join(h, "content", "_index.md"), '+++\ntitle = "首页"\n+++\n');
+  fs.copyFileSync(path.join(here, "hostile.md"), path.join(h, "content", "hostile.md"));
+  build(h, path.join(h, "public"));
+  site = await serve(path.join(tmp, "public"));
+  hostile = await serve(path.join(h, "public"));
+  pages = htmlPages(path.join(tmp, "public"));
+  fs.mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  site?.close();
+  hostile?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`\nsummary: ${summary.pages} pages × ${VIEWPORTS.length} viewports, ${summary.checks} checks, axe violations = ${summary.violations}`);
+});
+
+/** Measurements of one page, computed in the browser. */
+async function measure(page) {
+  return page.evaluate(() => {
+    const px = (v) => parseFloat(v) || 0;
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
+    };
+    const text = [...document.querySelectorAll("main p, main li, main dd, main td")].filter(
+      (el) => visible(el) && el.textContent.trim().length > 0 && !el.closest(".tiles, .card-meta, .call-list, .footnote-definition"),
+    );
+    const blocks = text.map((el) => {
+      const s = getComputedStyle(el);
+      const fs = px(s.fontSize);
+      return {
+        tag: el.tagName, text: el.textContent.trim().slice(0, 20), fontSize: fs, lineHeight: px(s.lineHeight) / fs,
+        widthChars: el.getBoundingClientRect().width / fs, align: s.textAlign,
+        marginBottom: px(s.marginBottom), lineHeightPx: px(s.lineHeight),
+      };
+    });
+    const inline = (el) => el.closest("main p, main li, main td, main dd, sup") && !el.matches(".call-button, .hotline, .term, .badge");
+    const targets = [...document.querySelectorAll("a[href], button, summary, [tabindex='0']")]
+      .filter((el) => visible(el) && !el.classList.contains("skip-link"))
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        const main = el.matches(".call-button, a.hotline, .site-nav a, button.tool, button.speak, .tile");
+        return { label: (el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 20), w: r.width, h: r.height, main, inline: !!inline(el) };
+      });
+    const doc = document.documentElement;
+    return { blocks, targets, overflow: doc.scrollWidth - doc.clientWidth, h1: document.querySelectorAll("h1").length, lang: doc.lang };
+  });
+}
+
+function checkMeasures(m, where) {
+  assert.equal(m.h1, 1, `${where}: one h1`);
+  assert.equal(m.lang, "zh-CN", `${where}: lang`);
+  for (const b of m.blocks) {
+    assert.ok(b.fontSize >= 20, `${where}: "${b.text}" font-size ${b.fontSize}px < 20px`);
+    assert.ok(b.lineHeight >= 1.8 - 1e-6, `${where}: "${b.text}" line-height ${b.lineHeight.toFixed(2)} < 1.8`);
+    assert.ok(b.widthChars <= 40.5, `${where}: "${b.text}" is ${b.widthChars.toFixed(1)} characters wide (> 40)`);
+    assert.notEqual(b.align, "justify", `${where}: "${b.text}" is justified`);
+    if (b.tag === "P") {
+      assert.ok(b.marginBottom + b.lineHeightPx >= 1.5 * b.lineHeightPx - 0.5, `${where}: "${b.text}" paragraph spacing`);
+    }
+    summary.checks += 5;
+  }
+  for (const t of m.targets) {
+    if (t.inline) continue; // WCAG 2.5.5/2.5.8 exempt links inside a sentence
+    const min = t.main ? 60 : 44;
+    assert.ok(t.w >= min - 0.5 && t.h >= min - 0.5, `${where}: target "${t.label}" is ${t.w.toFixed(0)}×${t.h.toFixed(0)} (< ${min}×${min})`);
+    summary.checks += 1;
+  }
+  assert.ok(m.overflow <= 0, `${where}: horizontal scroll of ${m.overflow}px`);
+}
+
+test("every page: axe-core finds no violations and the measured sizes hold", async () => {
+  summary.pages = pages.length;
+  const failures = [];
+  for (const vp of VIEWPORTS) {
+    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+    await pool(pages, async (url) => {
+      const page = await context.newPage();
+      try {
+        await page.goto(site.url + url, { waitUntil: "load" });
+        const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+        summary.checks += 1;
+        for (const v of axe.violations) {
+          summary.violations += 1;
+          failures.push(`${vp.name} ${url}: axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
+        }
+        try {
+          checkMeasures(await measure(page), `${vp.name} ${url}`);
+        } catch (e) {
+          failures.push(e.message);
+        }
+      } finally {
+        await page.close();
+      }
+    });
+    await context.close();
+  }
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+test("no horizontal scrolling at 320 px width and at 200 % text size", async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const failures = [];
+  await pool(pages, async (url) => {
+    const page = await context.newPage();
+    await page.goto(site.url + url);
+    for (const zoom of ["100%", "200%"]) {
+      await page.evaluate((z) => { document.documentElement.style.fontSize = z === "100%" ? "" : "40px"; }, zoom);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      summary.checks += 1;
+      if (overflow > 0) failures.push(`${url} at 320 px, text ${zoom}: ${overflow}px horizontal scroll`);
+    }
+    await page.close();
+  });
+  await context.close();
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+test("focus rings are at least 3 px and 3:1 against the background", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const failures = [];
+  for (const url of ["/", "/tactics/baojianpin/", "/hotlines/"]) {
+    await page.goto(site.url + url);
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      const ring = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const s = getComputedStyle(el);
+        const rgb = (c) => (c.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        let bgEl = el.parentElement, bg = "rgba(0, 0, 0, 0)";
+        while (bgEl && (bg = getComputedStyle(bgEl).backgroundColor).endsWith(", 0)")) bgEl = bgEl.parentElement;
+        if (!bgEl) bg = "rgb(255, 255, 255)";
+        const a = lum(rgb(s.outlineColor)), b = lum(rgb(bg));
+        const contrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        return { label: (el.textContent || "").trim().slice(0, 16), width: parseFloat(s.outlineWidth), style: s.outlineStyle, contrast };
+      });
+      if (!ring) continue;
+      summary.checks += 1;
+      if (ring.style === "none" || ring.width < 3 || ring.contrast < 3) {
+        failures.push(`${url} "${ring.label}": outline ${ring.style} ${ring.width}px, contrast ${ring.contrast.toFixed(2)}`);
+      }
+    }
+  }
+  await context.close();
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+test("the text-size control reaches 30 px by keyboard and the choice persists", async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await page.goto(site.url + "/tactics/baojianpin/");
+  const buttons = page.locator("#tools button[data-size]");
+  assert.ok((await buttons.count()) >= 3, "at least three size steps");
+  await page.locator('#tools button[data-size="3"]').focus();
+  await page.keyboard.press("Enter");
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector("main p")).fontSize));
+  assert.ok((await size()) >= 30, `largest step gives ${await size()}px`);
+  assert.equal(await page.locator('#tools button[data-size="3"]').getAttribute("aria-pressed"), "true");
+  await page.goto(site.url + "/cases/");
+  assert.ok((await size()) >= 30, "the choice persists on the next page");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `largest text scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: path.join(shots, "case-list-largest-text-phone.png"), fullPage: false });
+  summary.checks += 4;
+  await context.close();
+});
+
+test("with JavaScript off, every page has its content and the call links", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+  const failures = [];
+  await pool(pages, async (url) => {
+    const page = await context.newPage();
+    await page.goto(site.url + url);
+    const r = await page.evaluate(() => ({
+      text: document.querySelector("main")?.innerText.trim().length || 0,
+      tel: [...document.querySelectorAll('a[href^="tel:"]')].filter((a) => a.getBoundingClientRect().height > 0).length,
+      h1: document.querySelector("h1")?.innerText || "",
+    }));
+    summary.checks += 2;
+    if (r.text < 10 || !r.h1) failures.push(`${url}: no content without JavaScript`);
+    if (r.tel < 1) failures.push(`${url}: no visible tel: link without JavaScript`);
+    await page.close();
+  });
+  await context.close();
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+test("screenshots of the home, a tactic and a case page at both widths", async () => {
+  for (const vp of VIEWPORTS) {
+    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+    const page = await context.newPage();
+    for (const [name, url] of [["home", "/"], ["tactic", "/tactics/baojianpin/"], ["case", "/cases/jiangzuo-baojianpin/"]]) {
+      await page.goto(site.url + url);
+      const file = path.join(shots, `${name}-${vp.name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10_000, `${file} is a real image`);
+    }
+    await context.close();
+  }
+});
+
+test("hostile markdown runs no script in the browser", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const events = [];
+  page.on("dialog", async (d) => { events.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on("console", (m) => { if (!m.text().startsWith("Failed to load resource")) events.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => events.push(`error: ${e.message}`));
+  const requests = [];
+  page.on("request", (r) => { if (!r.url().startsWith(hostile.url)) requests.push(r.url()); });
+  await page.goto(hostile.url + "/hostile/");
+  // Give any injected handler a chance to fire, and click every link.
+  await page.mouse.move(10, 10);
+  for (const a of await page.locator("main a, main button").all()) await a.click({ timeout: 1000, noWaitAfter: true }).catch(() => {});
+  await page.goto(hostile.url + "/hostile/");
+  await page.waitForTimeout(500);
+  const flags = await page.evaluate(() => window.__pwned || null);
+  assert.equal(flags, null, "injected code ran");
+  assert.deepEqual(events, [], `script effects: ${events.join("; ")}`);
+  assert.deepEqual(requests, [], `requests left the site: ${requests.join(", ")}`);
+  summary.checks += 3;
+  await context.close();
+});
+
+test("no request leaves the site and an article page weighs at most 15 KB gzipped", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const outside = [];
+  page.on("request", (r) => { if (!r.url().startsWith(site.url) && !r.url().startsWith("data:")) outside.push(r.url()); });
+  for (const url of pages) await page.goto(site.url + url);
+  assert.deepEqual(outside, [], `requests to other hosts: ${outside.join(", ")}`);
+  // Weight of a typical article: its HTML and every stylesheet and script it loads, each gzipped.
+  const loaded = [];
+  page.on("response", (r) => loaded.push(r));
+  await page.goto(site.url + "/tactics/baojianpin/", { waitUntil: "networkidle" });
+  let bytes = 0;
+  const parts = [];
+  for (const r of loaded) {
+    const type = r.headers()["content-type"] || "";
+    if (!/html|css|javascript/.test(type)) continue;
+    const gz = zlib.gzipSync(await r.body(), { level: 9 }).length;
+    bytes += gz;
+    parts.push(`${new URL(r.url()).pathname} ${gz} B`);
+  }
+  console.log(`article page weight, gzipped: ${(bytes / 1024).toFixed(1)} KB (${parts.join(", ")})`);
+  assert.ok(parts.length >= 3, "HTML, CSS and JS were all measured");
+  assert.ok(bytes <= 15 * 1024, `article page weighs ${bytes} bytes gzipped`);
+  summary.checks += 2;
+  await context.close();
+});
