@@ -61,6 +61,13 @@ pub fn minify(html: &str) -> Vec<u8> {
     }
 }
 
+/// Placeholder for the page's QR code; minify-html keeps unknown elements as they are.
+const QR_MARKER: &str = "<fangpian-qr></fangpian-qr>";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Reading time in minutes for `chars` Chinese characters (about 300 a minute for older readers).
 fn reading_minutes(chars: usize) -> usize {
     chars.div_ceil(300).max(1)
@@ -246,6 +253,9 @@ impl<'a> Renderer<'a> {
         for (k, v) in &self.cache.globals {
             ctx.insert(*k, v);
         }
+        // `page_qr` stands for the QR code of the page's address (for the print stylesheet); it is
+        // generated and spliced in after minifying, only into pages whose template uses it.
+        ctx.insert("page_qr", QR_MARKER);
         ctx.insert("current_path", path);
         ctx.insert("current_url", &self.site.config.permalink(path));
         ctx
@@ -473,7 +483,13 @@ impl<'a> Renderer<'a> {
 
     fn write_html(&self, sink: &dyn Sink, path: &str, html: &str) -> Result<(), Diagnostic> {
         let rel = format!("{}index.html", path.trim_start_matches('/'));
-        sink.write(&rel, &minify(html))
+        let mut bytes = minify(html);
+        if let Some(at) = find(&bytes, QR_MARKER.as_bytes()) {
+            let url = self.site.config.permalink(path);
+            let svg = crate::qr::svg(&url, "本页网址的二维码").unwrap_or_default();
+            bytes.splice(at..at + QR_MARKER.len(), svg.into_bytes());
+        }
+        sink.write(&rel, &bytes)
     }
 
     fn render_page(&self, i: usize, sink: &dyn Sink) -> JobResult {

@@ -150,8 +150,9 @@ fn edits_reload_and_errors_show_as_an_overlay() {
         "overlay with the error"
     );
     assert!(
-        body.contains("content/tactics/baojianpin.md:"),
-        "overlay names file:line"
+        body.contains("baojianpin.md:11:2"),
+        "overlay names file:line: {}",
+        &body[body.find("fangpian-overlay").unwrap_or(0)..][..600.min(body.len())]
     );
 
     // Fixing it clears the overlay.
