@@ -225,9 +225,8 @@ pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
 
 /// Write the Atom feed, sitemap and robots.txt. Returns the write errors.
 pub fn write_feeds(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let summaries: Vec<String> = bodies.pages.iter().map(|b| b.summary.clone()).collect();
     [
-        ("atom.xml", feeds::atom(site, &summaries)),
+        ("atom.xml", feeds::atom(site, bodies)),
         ("sitemap.xml", feeds::sitemap(site)),
         ("robots.txt", feeds::robots(site)),
     ]

@@ -1,6 +1,7 @@
 //! Machine-readable outputs: the Atom feed of alerts and cases, `sitemap.xml` and `robots.txt`.
 
 use crate::frontmatter::Kind;
+use crate::render::Bodies;
 use crate::site::Site;
 
 /// XML text escaping.
@@ -23,8 +24,8 @@ pub fn xml_escape(s: &str) -> String {
 const FEED_ENTRIES: usize = 30;
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
-/// Atom feed of the newest alerts and cases. `summaries[i]` is page i's summary text.
-pub fn atom(site: &Site, summaries: &[String]) -> String {
+/// Atom feed of the newest alerts and cases, summarised by `bodies` where a page has no description.
+pub fn atom(site: &Site, bodies: &Bodies) -> String {
     let mut ids: Vec<usize> = site.pages_of_kind(Kind::Alert);
     ids.extend(site.pages_of_kind(Kind::Case));
     ids.sort_by(|a, b| {
@@ -92,7 +93,7 @@ pub fn atom(site: &Site, summaries: &[String]) -> String {
             .or(p.meta.date)
             .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
         let summary = if p.meta.description.is_empty() {
-            &summaries[i]
+            &bodies.pages[i].summary
         } else {
             &p.meta.description
         };

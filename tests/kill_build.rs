@@ -79,23 +79,10 @@ fn killed_builds_never_leave_a_half_written_site() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         let now = tree(&out);
-        if now
-            == if current == "A" {
-                &snapshot_a
-            } else {
-                &snapshot_b
-            }
-            .clone()
-        {
+        let snapshot = |v: &str| if v == "A" { &snapshot_a } else { &snapshot_b };
+        if &now == snapshot(current) {
             kept_old += 1;
-        } else if now
-            == if next == "A" {
-                &snapshot_a
-            } else {
-                &snapshot_b
-            }
-            .clone()
-        {
+        } else if &now == snapshot(next) {
             got_new += 1;
             current = next;
         } else {
