@@ -36,7 +36,10 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Report {
     pub html_pages: usize,
+    /// PDFs written (posters and leaflets, every size and variant).
     pub posters: usize,
+    /// PDFs laid out afresh; the others came from the print cache.
+    pub compiled: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
@@ -235,15 +238,44 @@ pub fn write_feeds(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnos
     .collect()
 }
 
-/// Write every output file of a loaded site into `sink`. Returns the number of HTML pages.
+/// What `write_site` wrote.
+pub struct Written {
+    pub html_pages: usize,
+    /// PDFs written (or, for `check`, checked).
+    pub documents: usize,
+    /// PDFs laid out afresh (the rest came from the print cache).
+    pub compiled: usize,
+}
+
+/// Write every output file of a loaded site into `sink`: PDFs and previews first (unless `print` is
+/// false), then the web pages, which link to them. With `check_only`, print only lays documents out.
 pub fn write_site(
     loaded: &Loaded,
     theme: &Theme,
     sink: &dyn Sink,
     progress: Option<&ProgressBar>,
-) -> Result<usize, Failure> {
+    print: bool,
+    check_only: bool,
+) -> Result<Written, Failure> {
     let site = &loaded.site;
-    let cache = RenderCache::new(site, &loaded.bodies);
+    let mut cache = RenderCache::new(site, &loaded.bodies);
+    let mut documents = 0;
+    let mut compiled = 0;
+    if print {
+        if let Some(pb) = progress {
+            pb.set_message("排版海报和三折页");
+        }
+        let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
+        documents = made.documents;
+        compiled = made.compiled;
+        cache.set_print(
+            plan.items
+                .iter()
+                .map(|it| (it.page, crate::print::page_value(site, it, Some(&made))))
+                .collect(),
+        );
+        crate::timing::mark("print done");
+    }
     let renderer = Renderer::new(site, theme, &loaded.bodies, &cache);
     if let Some(pb) = progress {
         pb.set_message("生成网页");
@@ -267,7 +299,11 @@ pub fn write_site(
         }
     }
     if errs.is_empty() {
-        Ok(html_pages)
+        Ok(Written {
+            html_pages,
+            documents,
+            compiled,
+        })
     } else {
         Err(Failure(errs))
     }
@@ -311,22 +347,30 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
             return Err(e);
         }
     };
-    let result = (|| -> Result<(Loaded, Theme, usize), Failure> {
+    let result = (|| -> Result<(Loaded, Theme, Written), Failure> {
         let loaded = load(opts)?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
-        let html_pages = write_site(&loaded, &theme, &staging, pb.as_ref())?;
-        Ok((loaded, theme, html_pages))
+        let written = write_site(
+            &loaded,
+            &theme,
+            &staging,
+            pb.as_ref(),
+            !opts.no_print,
+            false,
+        )?;
+        Ok((loaded, theme, written))
     })();
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let (loaded, theme, html_pages) = result?; // dropping `staging` removes the temporary folder
+    let (loaded, theme, written) = result?; // dropping `staging` removes the temporary folder
     crate::timing::mark("all written");
     staging.commit().map_err(Failure::from)?;
     crate::timing::mark("committed");
     let report = Report {
-        html_pages,
-        posters: 0,
+        html_pages: written.html_pages,
+        posters: written.documents,
+        compiled: written.compiled,
         warnings: loaded.warnings.clone(),
         elapsed: start.elapsed(),
         out,
@@ -338,7 +382,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
     let loaded = load(opts)?;
     let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
-    write_site(&loaded, &theme, &NullSink, None)?;
+    write_site(&loaded, &theme, &NullSink, None, !opts.no_print, true)?;
     let mut warnings = loaded.warnings;
     warnings.extend(crate::checks::run(&loaded.site));
     sort_diagnostics(&mut warnings);

@@ -171,11 +171,39 @@ impl SiteConfig {
         };
         if let Some(p) = t.opt_table("print", &mut errs) {
             p.check_keys(PRINT_KEYS, "[print]", &mut errs);
-            if let Some(s) = p.opt_str("paper", &mut errs) {
-                print.paper = s;
+            if let Some(s) = p.opt_sp_str("paper", &mut errs) {
+                if crate::frontmatter::PAPER_SIZES.contains(&s.value.as_str()) {
+                    print.paper = s.value;
+                } else {
+                    errs.push(
+                        doc.error(
+                            codes::SITE_INVALID,
+                            format!("[print] paper 不能是「{}」", s.value),
+                            s.span.clone(),
+                        )
+                        .label("不支持的纸张")
+                        .hint(crate::diag::did_you_mean(
+                            &s.value,
+                            crate::frontmatter::PAPER_SIZES,
+                        )),
+                    );
+                }
             }
             if let Some(f) = p.opt_float("bleed_mm", &mut errs) {
-                print.bleed_mm = f;
+                if (0.0..=10.0).contains(&f) {
+                    print.bleed_mm = f;
+                } else {
+                    let span = p.get("bleed_mm").map(|v| v.span()).unwrap_or(0..0);
+                    errs.push(
+                        doc.error(
+                            codes::SITE_INVALID,
+                            format!("[print] bleed_mm = {f} 超出范围"),
+                            span,
+                        )
+                        .label("出血应在 0 到 10 毫米之间")
+                        .hint("印刷厂一般要求 3 毫米出血：bleed_mm = 3"),
+                    );
+                }
             }
             if let Some(b) = p.opt_bool("crop_marks", &mut errs) {
                 print.crop_marks = b;

@@ -50,6 +50,13 @@ pub mod codes {
     pub const TEMPLATE_SYNTAX: &str = "E1501";
     pub const TEMPLATE_RENDER: &str = "E1502";
     pub const TEMPLATE_MISSING: &str = "E1503";
+    // E17xx: print (posters and leaflets)
+    pub const PRINT_TEMPLATE: &str = "E1701";
+    pub const MISSING_GLYPH: &str = "E1702";
+    pub const PRINT_OVERFLOW: &str = "E1703";
+    pub const VARIANTS: &str = "E1704";
+    pub const PRINT_LAYOUT: &str = "E1705";
+    pub const LEAFLET_PANELS: &str = "E1706";
     // E16xx: output folder
     pub const OUTPUT_REFUSED: &str = "E1601";
     pub const OUTPUT_IO: &str = "E1602";

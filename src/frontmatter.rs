@@ -279,7 +279,8 @@ pub enum KindFields {
 /// Poster and leaflet keys (a leaflet's body sections are its panels).
 #[derive(Clone, Debug, Default)]
 pub struct PrintFields {
-    pub size: String,
+    /// Paper sizes, the main one first; empty means the site's default (`[print] paper`).
+    pub sizes: Vec<String>,
     pub orientation: String,
     pub layout: Option<Sp<String>>,
     pub headline: String,
@@ -289,6 +290,17 @@ pub struct PrintFields {
     pub qr: Option<Sp<String>>,
     pub source: Option<Sp<String>>,
     pub variants: Option<Sp<String>>,
+}
+
+impl PrintFields {
+    /// The paper sizes to print, falling back to the site's default.
+    pub fn sizes_or(&self, default: &str) -> Vec<String> {
+        if self.sizes.is_empty() {
+            vec![default.to_string()]
+        } else {
+            self.sizes.clone()
+        }
+    }
 }
 
 pub const PAPER_SIZES: &[&str] = &["A4", "A3", "A2", "对开"];
@@ -504,18 +516,45 @@ fn parse_print(
                 None => default.to_string(),
             }
         };
-    let size = if kind == Kind::Leaflet {
-        choice("size", &["A4"], "A4", errs)
+    // `size = "A3"` or `size = ["A3", "A2"]` (the first is the main one); none: the site's default.
+    let allowed: &[&str] = if kind == Kind::Leaflet {
+        &["A4"]
     } else {
-        choice("size", PAPER_SIZES, "A4", errs)
+        PAPER_SIZES
     };
+    let listed = match t.get("size").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Array(_)) => t.opt_str_list("size", errs).unwrap_or_default(),
+        Some(_) => t.opt_sp_str("size", errs).into_iter().collect(),
+        None => Vec::new(),
+    };
+    let mut sizes: Vec<String> = Vec::new();
+    for v in listed {
+        if !allowed.contains(&v.value.as_str()) {
+            let hint = if kind == Kind::Leaflet {
+                "三折页只有 A4 一种尺寸".to_string()
+            } else {
+                did_you_mean(&v.value, allowed)
+            };
+            errs.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("`size` 不能是「{}」", v.value),
+                )
+                .at(file, source, v.span.clone())
+                .label("不支持的纸张")
+                .hint(hint),
+            );
+        } else if !sizes.contains(&v.value) {
+            sizes.push(v.value);
+        }
+    }
     let orientation = if kind == Kind::Leaflet {
         "landscape".to_string()
     } else {
         choice("orientation", ORIENTATIONS, "portrait", errs)
     };
     PrintFields {
-        size,
+        sizes,
         orientation,
         layout: t.opt_sp_str("layout", errs),
         headline: t.opt_str("headline", errs).unwrap_or_default(),

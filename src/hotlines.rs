@@ -36,6 +36,8 @@ pub struct Hotline {
 pub struct Hotlines {
     pub list: Vec<Hotline>,
     by_id: BTreeMap<String, usize>,
+    /// The file they came from and its text, for locating characters in messages.
+    pub source: Option<(std::path::PathBuf, Arc<str>)>,
 }
 
 const KEYS: &[&str] = &[
@@ -274,6 +276,7 @@ impl Hotlines {
             id_spans.insert(id.value.clone(), id);
         }
         if errs.is_empty() {
+            hotlines.source = Some((display.to_path_buf(), source.clone()));
             Ok((hotlines, warnings))
         } else {
             Err(errs)

@@ -1,7 +1,7 @@
 //! fangpian (防骗): a static-site generator for public anti-fraud awareness sites for older readers.
 //!
 //! A build is a pipeline of plain data: [`content`] loading → the [`site::Site`] model → renderers
-//! ([`markdown`], [`render`] with Tera) → one output writer ([`output`]). [`build`] wires it together;
+//! ([`markdown`], [`render`] with Tera, [`print`] with Typst) → one output writer ([`output`]). [`build`] wires it together;
 //! the binary in `main.rs` is a thin command-line layer over it.
 
 pub mod build;
@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod hotlines;
 pub mod markdown;
 pub mod output;
+pub mod print;
 pub mod qr;
 pub mod render;
 pub mod scaffold;

@@ -138,10 +138,17 @@ fn main() -> ExitCode {
             match build::build(&opts) {
                 Ok(report) => {
                     print_all(&report.warnings);
+                    let print = if no_print {
+                        "未生成 PDF（--no-print）".to_string()
+                    } else {
+                        format!(
+                            "{} 份海报和三折页 PDF（新排版 {} 份）",
+                            report.posters, report.compiled
+                        )
+                    };
                     println!(
-                        "完成：{} 个网页，{} 张海报，{} 条警告，用时 {:.2} 秒 → {}",
+                        "完成：{} 个网页，{print}，{} 条警告，用时 {:.2} 秒 → {}",
                         report.html_pages,
-                        report.posters,
                         report.warnings.len(),
                         report.elapsed.as_secs_f64(),
                         report.out.display()

@@ -22,7 +22,16 @@ pub fn modules(data: &str, ec: EcLevel) -> Option<(Vec<Color>, usize)> {
 /// An SVG QR code of `data` with a 4-module quiet zone, scaled by its container. `title` becomes the
 /// accessible name. Returns `None` only if the data is too long for any QR version.
 pub fn svg(data: &str, title: &str) -> Option<String> {
-    let (colors, width) = modules(data, EcLevel::L)?;
+    svg_with(data, title, EcLevel::L)
+}
+
+/// The QR code of a poster: error correction level M, so that a scuffed or dirty print still scans.
+pub fn svg_print(data: &str, title: &str) -> Option<String> {
+    svg_with(data, title, EcLevel::M)
+}
+
+fn svg_with(data: &str, title: &str, ec: EcLevel) -> Option<String> {
+    let (colors, width) = modules(data, ec)?;
     let quiet = 4;
     let size = width + 2 * quiet;
     // One stroked horizontal line per run of dark modules: absolute move at the start of a row,

@@ -82,6 +82,8 @@ pub struct RenderCache {
     summaries: Vec<Value>,
     /// Tactic page → the cases that name it, newest first.
     cases_by_tactic: HashMap<usize, Vec<usize>>,
+    /// Poster and leaflet page → its downloads and previews (see `print::page_value`).
+    print: HashMap<usize, Value>,
 }
 
 /// Renders templates for one site state.
@@ -124,7 +126,7 @@ fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
         }
         KindFields::Print(f) => {
             v["headline"] = json!(f.headline);
-            v["size"] = json!(f.size);
+            v["size"] = json!(f.sizes_or(&site.config.print.paper)[0]);
         }
         _ => {}
     }
@@ -216,7 +218,18 @@ impl RenderCache {
             ],
             summaries,
             cases_by_tactic,
+            print: HashMap::new(),
         }
+    }
+
+    /// Record what print made for each poster and leaflet page; lists show the first preview.
+    pub fn set_print(&mut self, print: HashMap<usize, Value>) {
+        for (&i, v) in &print {
+            if let Some(p) = v["previews"].get(0) {
+                self.summaries[i]["preview"] = p.clone();
+            }
+        }
+        self.print = print;
     }
 
     /// The list summary of page `i`.
@@ -354,47 +367,26 @@ impl<'a> Renderer<'a> {
                 v["cases"] = json!(cases);
             }
             KindFields::Print(f) => {
+                let texts = crate::print::data::texts(site, p, f);
                 v["orientation"] = json!(f.orientation);
                 v["layout"] = json!(f.layout.as_ref().map(|l| l.value.clone()));
-                v["slogan"] = json!(f.slogan);
-                v["points"] = json!(f.points);
+                v["headline"] = json!(texts.headline);
+                v["slogan"] = json!(texts.slogan);
+                v["points"] = json!(texts.points);
+                v["sizes"] = json!(f.sizes_or(&site.config.print.paper));
+                v["print"] = self.cache.print.get(&i).cloned().unwrap_or(Value::Null);
                 v["poster_hotlines"] = json!(
                     f.hotlines
                         .iter()
                         .filter_map(|h| site.hotlines.get(&h.value))
                         .collect::<Vec<_>>()
                 );
-                v["qr"] = json!(f.qr.as_ref().map(|q| self.absolute(&q.value)));
+                v["qr"] = json!(f.qr.as_ref().map(|q| site.absolute_url(&q.value)));
                 v["source_page"] = json!(f.source.as_ref().and_then(|s| page_link(&s.value)));
             }
             _ => {}
         }
         v
-    }
-
-    /// An absolute URL for `@/x.md`, a site path, or an absolute URL.
-    pub fn absolute(&self, target: &str) -> String {
-        if let Some(rest) = target.strip_prefix("@/") {
-            let (t, anchor) = rest
-                .split_once('#')
-                .map_or((rest, None), |(t, a)| (t, Some(a)));
-            let path = self
-                .site
-                .paths
-                .get(t)
-                .cloned()
-                .unwrap_or_else(|| "/".into());
-            let mut url = self.site.config.permalink(&path);
-            if let Some(a) = anchor {
-                url.push('#');
-                url.push_str(a);
-            }
-            url
-        } else if target.starts_with('/') {
-            self.site.config.permalink(target)
-        } else {
-            target.to_string()
-        }
     }
 
     fn section_value(&self, s: usize) -> Value {

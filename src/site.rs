@@ -429,6 +429,26 @@ impl Site {
         }
     }
 
+    /// An absolute URL for `@/x.md` (with an optional `#anchor`), a site path, or an absolute URL.
+    pub fn absolute_url(&self, target: &str) -> String {
+        if let Some(rest) = target.strip_prefix("@/") {
+            let (t, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(t, a)| (t, Some(a)));
+            let path = self.paths.get(t).cloned().unwrap_or_else(|| "/".into());
+            let mut url = self.config.permalink(&path);
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(a);
+            }
+            url
+        } else if target.starts_with('/') {
+            self.config.permalink(target)
+        } else {
+            target.to_string()
+        }
+    }
+
     /// The section a page belongs to.
     pub fn section_of(&self, page: &Page) -> &Section {
         &self.sections[page.section]

@@ -35,7 +35,7 @@ struct TemplateFile {
     text: String,
 }
 
-fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+pub fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;

@@ -1,0 +1,128 @@
+//! The print cache in `ROOT/.fangpian-cache/print/`: finished PDFs and previews keyed by a hash of
+//! everything that goes into them (engine and fangpian versions, templates, fonts, the document's data
+//! and QR code). A rebuild copies unchanged documents from here instead of laying them out again.
+//! Entries are written to a temporary name and renamed, so a killed build never leaves half a file;
+//! entries a full build did not use are removed afterwards.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A content hash (BLAKE3) fed field by field; each field is length-prefixed.
+pub struct Hasher(blake3::Hasher);
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hasher {
+    pub fn new() -> Hasher {
+        Hasher(blake3::Hasher::new())
+    }
+
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.0.update(&(b.len() as u64).to_le_bytes());
+        self.0.update(b);
+    }
+
+    pub fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    /// The first 128 bits, in hex.
+    pub fn hex(&self) -> String {
+        self.0.finalize().to_hex()[..32].to_string()
+    }
+}
+
+/// A cached document.
+pub struct Hit {
+    pub pdf: Vec<u8>,
+    pub pngs: Vec<Vec<u8>>,
+}
+
+/// The cache folder of one site.
+pub struct Cache {
+    dir: PathBuf,
+    used: Mutex<HashSet<String>>,
+}
+
+impl Cache {
+    pub fn new(root: &Path) -> Cache {
+        Cache {
+            dir: root.join(".fangpian-cache").join("print"),
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn mark(&self, name: String) {
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name);
+    }
+
+    /// The cached PDF of `key`, with `previews` PNGs if asked for; `None` if anything is missing.
+    pub fn get(&self, key: &str, previews: Option<usize>) -> Option<Hit> {
+        let pdf = std::fs::read(self.dir.join(format!("{key}.pdf"))).ok()?;
+        if !(pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF")) {
+            return None;
+        }
+        let mut pngs = Vec::new();
+        for n in 1..=previews.unwrap_or(0) {
+            let png = std::fs::read(self.dir.join(format!("{key}.{n}.png"))).ok()?;
+            if !png.starts_with(b"\x89PNG") {
+                return None;
+            }
+            pngs.push(png);
+        }
+        self.mark(format!("{key}.pdf"));
+        for n in 1..=previews.unwrap_or(0) {
+            self.mark(format!("{key}.{n}.png"));
+        }
+        Some(Hit { pdf, pngs })
+    }
+
+    /// Store a document. Failing to write the cache only costs time later, so errors are ignored.
+    pub fn put(&self, key: &str, pdf: &[u8], pngs: &[Vec<u8>]) {
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let tag = std::env::current_exe()
+            .ok()
+            .map(|_| std::process::id())
+            .unwrap_or(0);
+        let mut files: Vec<(String, &[u8])> = vec![(format!("{key}.pdf"), pdf)];
+        for (n, png) in pngs.iter().enumerate() {
+            files.push((format!("{key}.{}.png", n + 1), png));
+        }
+        // Previews first, the PDF last: `get` trusts a PDF only when its previews are there.
+        files.reverse();
+        for (name, bytes) in files {
+            let tmp = self.dir.join(format!(".{name}.{tag}.tmp"));
+            if std::fs::write(&tmp, bytes).is_ok()
+                && std::fs::rename(&tmp, self.dir.join(&name)).is_ok()
+            {
+                self.mark(name);
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+
+    /// Remove the entries this build did not use.
+    pub fn prune(&self) {
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !used.contains(&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! What a print template receives: paper geometry, the poster's or leaflet's texts (filled from its
+//! `source` tactic or case when the poster does not give them), its hotlines, QR target, the site, the
+//! variant's community, and a leaflet's panels parsed from the body's `##` sections.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde_json::{Value, json};
+
+use crate::content::Page;
+use crate::diag::{Diagnostic, codes};
+use crate::frontmatter::{KindFields, PrintFields};
+use crate::site::Site;
+
+/// Finished (trimmed) size of a paper in mm, portrait.
+pub fn paper_mm(name: &str) -> (f64, f64) {
+    match name {
+        "A3" => (297.0, 420.0),
+        "A2" => (420.0, 594.0),
+        // 大度对开, the common size for posters in Chinese print shops.
+        "对开" => (570.0, 840.0),
+        _ => (210.0, 297.0),
+    }
+}
+
+/// ASCII name of a paper, for file names.
+pub fn paper_slug(name: &str) -> String {
+    match name {
+        "对开" => "duikai".into(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+/// Width, height (mm) and the scale against A4 in the same orientation.
+pub fn geometry(size: &str, orientation: &str) -> (f64, f64, f64) {
+    let (w, h) = paper_mm(size);
+    let scale = (w / 210.0).min(h / 297.0);
+    if orientation == "landscape" {
+        (h, w, scale)
+    } else {
+        (w, h, scale)
+    }
+}
+
+/// The texts of a poster, with the ones it leaves out taken from its `source` page.
+pub struct Texts {
+    pub headline: String,
+    pub slogan: String,
+    pub points: Vec<String>,
+    pub case: Value,
+}
+
+pub fn texts(site: &Site, _page: &Page, f: &PrintFields) -> Texts {
+    let source = f
+        .source
+        .as_ref()
+        .and_then(|s| s.value.strip_prefix("@/"))
+        .map(|s| s.split('#').next().unwrap_or(s))
+        .and_then(|rel| site.pages.iter().find(|p| p.rel == rel));
+    let mut t = Texts {
+        headline: f.headline.clone(),
+        slogan: f.slogan.clone(),
+        points: f.points.clone(),
+        case: Value::Null,
+    };
+    if let Some(src) = source {
+        if t.headline.is_empty() {
+            t.headline = src.meta.title.clone();
+        }
+        if t.slogan.is_empty() {
+            t.slogan = src.meta.description.clone();
+        }
+        match &src.meta.fields {
+            KindFields::Tactic {
+                warning_signs,
+                what_to_do,
+                ..
+            } if t.points.is_empty() => {
+                t.points = if warning_signs.is_empty() {
+                    what_to_do.clone()
+                } else {
+                    warning_signs.clone()
+                };
+            }
+            KindFields::Case {
+                region,
+                amount,
+                victims,
+                outcome,
+                ..
+            } => {
+                t.case = json!({
+                    "region": region,
+                    "amount": amount,
+                    "victims": victims,
+                    "outcome": outcome,
+                });
+                if t.points.is_empty() {
+                    t.points = [
+                        (!region.is_empty()).then(|| format!("地区：{region}")),
+                        (!amount.is_empty()).then(|| format!("涉案金额：{amount}")),
+                        victims.map(|v| format!("受害人数：{v} 人")),
+                        (!outcome.is_empty()).then(|| format!("处理结果：{outcome}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                }
+            }
+            _ => {}
+        }
+    }
+    t
+}
+
+/// One `##` section of a leaflet's body, as blocks of plain text.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Panel {
+    pub title: String,
+    pub blocks: Vec<Value>,
+}
+
+/// The most panels the body of a tri-fold leaflet can fill (the sixth, the cover, comes from the front
+/// matter).
+pub const MAX_PANELS: usize = 5;
+
+/// Split a leaflet's body into panels: each `##` heading starts one. Links keep their text; a
+/// `hotline:ID` link or `<hotline:ID>` becomes the hotline's name and number.
+pub fn panels(site: &Site, page: &Page) -> Result<Vec<Panel>, Diagnostic> {
+    let body = &page.source[page.body.clone()];
+    let mut panels: Vec<Panel> = Vec::new();
+    let mut text = String::new();
+    let mut in_heading: Option<HeadingLevel> = None;
+    let mut items: Option<Vec<String>> = None;
+    let mut in_item = false;
+    let mut sixth: Option<std::ops::Range<usize>> = None;
+    let opts = Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES;
+    let hotline_text = |id: &str| {
+        site.hotlines
+            .get(id)
+            .map(|h| format!("{} {}", h.name, h.display))
+    };
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some(level);
+                text.clear();
+                if level == HeadingLevel::H2 && panels.len() == MAX_PANELS && sixth.is_none() {
+                    sixth = Some(range.clone());
+                }
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let t = std::mem::take(&mut text).trim().to_string();
+                if level <= HeadingLevel::H2 {
+                    panels.push(Panel {
+                        title: t,
+                        blocks: Vec::new(),
+                    });
+                } else if let Some(p) = panels.last_mut() {
+                    p.blocks.push(json!({"kind": "heading", "text": t}));
+                }
+                in_heading = None;
+            }
+            Event::Start(Tag::List(_)) => items = Some(Vec::new()),
+            Event::End(TagEnd::List(_)) => {
+                if let (Some(list), Some(p)) = (items.take(), panels.last_mut()) {
+                    p.blocks.push(json!({"kind": "list", "items": list}));
+                }
+            }
+            Event::Start(Tag::Item) => {
+                in_item = true;
+                text.clear();
+            }
+            Event::End(TagEnd::Item) => {
+                in_item = false;
+                if let Some(list) = items.as_mut() {
+                    list.push(std::mem::take(&mut text).trim().to_string());
+                }
+            }
+            Event::Start(Tag::Paragraph) if !in_item => text.clear(),
+            Event::End(TagEnd::Paragraph) if !in_item && in_heading.is_none() => {
+                let t = std::mem::take(&mut text).trim().to_string();
+                if let (false, Some(p)) = (t.is_empty(), panels.last_mut()) {
+                    p.blocks.push(json!({"kind": "p", "text": t}));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(id) = dest_url.strip_prefix("hotline:")
+                    && let Some(t) = hotline_text(id)
+                {
+                    text.push_str(&t);
+                    text.push('\u{0}');
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if text.ends_with('\u{0}') {
+                    // The link text of a hotline link is replaced by the hotline itself.
+                    continue;
+                }
+                text.push_str(&t);
+            }
+            Event::End(TagEnd::Link) if text.ends_with('\u{0}') => {
+                text.pop();
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let h = h.trim();
+                if let Some(id) = h
+                    .strip_prefix("<hotline:")
+                    .and_then(|s| s.strip_suffix('>'))
+                    && let Some(t) = hotline_text(id)
+                {
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {}
+            _ => {}
+        }
+    }
+    if let Some(r) = sixth {
+        let start = page.body.start + r.start;
+        return Err(Diagnostic::error(
+            codes::LEAFLET_PANELS,
+            format!(
+                "三折页正文有 {} 个 ## 栏目，最多只能有 {MAX_PANELS} 个",
+                panels.len()
+            ),
+        )
+        .at(&page.file, &page.source, start..start + 2)
+        .label("第 6 个栏目")
+        .hint("三折页共 6 栏：封面来自标题、口号和热线，正文的 ## 小节依次填内页 3 栏、折进去的 1 栏和背面 1 栏；请合并或删减栏目"));
+    }
+    Ok(panels)
+}

@@ -1,0 +1,770 @@
+//! Print: every `poster` and `leaflet` page becomes print-ready PDFs (its paper sizes × its variants) and
+//! PNG previews. This module plans the output files, builds each document's data, checks that every
+//! character has a font, runs the Typst engine in parallel, reuses unchanged results from the cache
+//! (`ROOT/.fangpian-cache/print/`) and turns engine failures into located, Chinese diagnostics.
+
+pub mod cache;
+pub mod data;
+mod engine;
+pub mod variants;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::content::Page;
+use crate::diag::{Diagnostic, codes, did_you_mean};
+use crate::frontmatter::{Kind, KindFields, PrintFields};
+use crate::output::Sink;
+use crate::site::Site;
+
+use engine::{Cover, Engine, FontFile, TemplateFile};
+use variants::{Variant, VariantFile};
+
+/// Width in pixels of the PNG previews.
+pub const PREVIEW_WIDTH: u32 = 720;
+
+/// One PDF to make.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Output path, relative to the output folder: `posters/baojianpin-bushi-yao-a2.pdf`.
+    pub rel: String,
+    pub size: String,
+    pub orientation: String,
+    /// Index into the poster's variants.
+    pub variant: Option<usize>,
+    /// Whether this is the document the previews are made from.
+    pub primary: bool,
+}
+
+/// Everything one poster or leaflet page produces.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub page: usize,
+    pub kind: Kind,
+    pub layout: String,
+    pub documents: Vec<Document>,
+    /// PNG previews of the primary document, one per page: `posters/x.png`, `leaflets/x-2.png`.
+    pub previews: Vec<String>,
+    pub variants: Option<Arc<VariantFile>>,
+    /// A leaflet's panels, from its body's `##` sections.
+    pub panels: Vec<data::Panel>,
+}
+
+/// The print work of a build.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub items: Vec<Item>,
+}
+
+/// What the print step made, for the summary line and the poster pages.
+#[derive(Clone, Debug, Default)]
+pub struct Made {
+    pub documents: usize,
+    pub compiled: usize,
+    /// Output path → size in bytes.
+    pub sizes: BTreeMap<String, u64>,
+}
+
+fn out_base(page: &Page) -> String {
+    page.path.trim_matches('/').to_string()
+}
+
+/// The layout a page asks for, or its kind's default.
+fn layout_of(page: &Page, f: &PrintFields) -> String {
+    match (&f.layout, page.kind) {
+        (Some(l), _) => l.value.clone(),
+        (None, Kind::Leaflet) => "leaflet".into(),
+        (None, _) => "warning".into(),
+    }
+}
+
+/// Plan the documents of every poster and leaflet. Loads variant files.
+pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
+    let mut items = Vec::new();
+    let mut errs = Vec::new();
+    let mut variant_files: BTreeMap<String, Arc<VariantFile>> = BTreeMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let KindFields::Print(f) = &page.meta.fields else {
+            continue;
+        };
+        if !matches!(page.kind, Kind::Poster | Kind::Leaflet) {
+            continue;
+        }
+        let variants = match &f.variants {
+            Some(v) => match variant_files.get(&v.value) {
+                Some(vf) => Some(vf.clone()),
+                None => match variants::load(&site.root, &v.value) {
+                    Ok(vf) => {
+                        let vf = Arc::new(vf);
+                        variant_files.insert(v.value.clone(), vf.clone());
+                        Some(vf)
+                    }
+                    Err(e) => {
+                        errs.extend(e);
+                        continue;
+                    }
+                },
+            },
+            None => None,
+        };
+        let base = out_base(page);
+        let mut documents = Vec::new();
+        let count = variants.as_ref().map_or(0, |v| v.variants.len());
+        let sizes = if page.kind == Kind::Leaflet {
+            vec!["A4".to_string()]
+        } else {
+            f.sizes_or(&site.config.print.paper)
+        };
+        for (s, size) in sizes.iter().enumerate() {
+            let suffix = if s == 0 {
+                String::new()
+            } else {
+                format!("-{}", data::paper_slug(size))
+            };
+            for v in std::iter::once(None).chain((0..count).map(Some)) {
+                let vslug = v
+                    .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
+                    .unwrap_or_default();
+                documents.push(Document {
+                    rel: format!("{base}{vslug}{suffix}.pdf"),
+                    size: size.clone(),
+                    orientation: f.orientation.clone(),
+                    variant: v,
+                    primary: s == 0 && v.is_none(),
+                });
+            }
+        }
+        let panels = if page.kind == Kind::Leaflet {
+            match data::panels(site, page) {
+                Ok(p) => p,
+                Err(e) => {
+                    errs.push(e);
+                    continue;
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let previews = if page.kind == Kind::Leaflet {
+            vec![format!("{base}.png"), format!("{base}-2.png")]
+        } else {
+            vec![format!("{base}.png")]
+        };
+        items.push(Item {
+            page: i,
+            kind: page.kind,
+            layout: layout_of(page, f),
+            documents,
+            previews,
+            variants,
+            panels,
+        });
+    }
+    // Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
+    let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
+    for it in &items {
+        for d in &it.documents {
+            if let Some(&other) = owner.get(d.rel.as_str()) {
+                let page = &site.pages[it.page];
+                errs.push(
+                    Diagnostic::error(codes::URL_COLLISION, format!("两份海报都要写 /{}", d.rel))
+                        .in_file(&page.file, &page.source)
+                        .hint(format!(
+                            "和 {} 的文件重名；改一下其中一个的 slug 或社区的 slug",
+                            site.pages[other].file.display()
+                        )),
+                );
+            }
+            owner.insert(&d.rel, it.page);
+        }
+    }
+    if errs.is_empty() {
+        Ok(Plan { items })
+    } else {
+        Err(errs)
+    }
+}
+
+/// The poster page's download list and preview, for its web page.
+pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
+    let page = &site.pages[item.page];
+    let downloads: Vec<Value> = item
+        .documents
+        .iter()
+        .map(|d| {
+            let variant = d
+                .variant
+                .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
+            let orientation = if d.orientation == "landscape" {
+                "横版"
+            } else {
+                "竖版"
+            };
+            json!({
+                "href": format!("/{}", d.rel),
+                "size": d.size,
+                "orientation": orientation,
+                "variant": variant.map(|v| v.name.clone()),
+                "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
+                "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
+            })
+        })
+        .collect();
+    let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
+    let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
+    let previews: Vec<Value> = item
+        .previews
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let alt = if item.kind == Kind::Leaflet {
+                if n == 0 {
+                    format!("{}（外页：封面、背面和折进去的一栏）预览", page.meta.title)
+                } else {
+                    format!("{}（内页三栏）预览", page.meta.title)
+                }
+            } else {
+                format!("{}（预览图）", page.meta.title)
+            };
+            json!({"src": format!("/{p}"), "width": PREVIEW_WIDTH, "height": height, "alt": alt})
+        })
+        .collect();
+    json!({"downloads": downloads, "previews": previews})
+}
+
+/// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.
+fn templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnostic>> {
+    let mut by_name: BTreeMap<String, TemplateFile> = BTreeMap::new();
+    for (rel, bytes) in crate::theme::default_theme_files() {
+        if let Some(name) = rel.strip_prefix("print/") {
+            by_name.insert(
+                name.to_string(),
+                TemplateFile {
+                    name: name.to_string(),
+                    display: PathBuf::from(format!("(内置主题)/print/{name}")),
+                    text: Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+                },
+            );
+        }
+    }
+    let dirs = [
+        (
+            root.join("themes").join(theme).join("print"),
+            format!("themes/{theme}/print"),
+        ),
+        (root.join("print"), "print".to_string()),
+    ];
+    for (dir, display) in dirs {
+        for (name, path) in crate::theme::read_dir_files(&dir) {
+            let display = PathBuf::from(format!("{display}/{name}"));
+            let text = crate::content::read_text(&path, &display).map_err(|e| vec![e])?;
+            by_name.insert(
+                name.clone(),
+                TemplateFile {
+                    name,
+                    display,
+                    text,
+                },
+            );
+        }
+    }
+    Ok(by_name.into_values().collect())
+}
+
+/// Theme fonts: the site theme's `fonts/` on disk, then the embedded default theme's.
+fn fonts(root: &Path, theme: &str) -> Vec<FontFile> {
+    let mut out = Vec::new();
+    let dir = root.join("themes").join(theme).join("fonts");
+    for (name, path) in crate::theme::read_dir_files(&dir) {
+        if is_font(&name)
+            && let Ok(bytes) = std::fs::read(&path)
+        {
+            out.push(FontFile {
+                name: format!("themes/{theme}/fonts/{name}"),
+                bytes: Arc::from(bytes),
+            });
+        }
+    }
+    for (rel, bytes) in crate::theme::default_theme_files() {
+        if let Some(name) = rel.strip_prefix("fonts/")
+            && is_font(name)
+            && !out
+                .iter()
+                .any(|f| f.name.ends_with(&format!("/fonts/{name}")))
+        {
+            out.push(FontFile {
+                name: format!("(内置主题)/fonts/{name}"),
+                bytes: Arc::from(bytes),
+            });
+        }
+    }
+    out
+}
+
+fn is_font(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [".otf", ".ttf", ".otc", ".ttc"]
+        .iter()
+        .any(|e| n.ends_with(e))
+}
+
+/// The print step of one build: the plan, the engine (made on first need) and the cache.
+pub struct Printer<'a> {
+    site: &'a Site,
+    plan: &'a Plan,
+    engine: Engine,
+    cache: cache::Cache,
+    fingerprint: String,
+}
+
+/// A unit of work: one document of one item.
+struct Work<'a> {
+    item: &'a Item,
+    doc: &'a Document,
+}
+
+impl<'a> Printer<'a> {
+    /// Load templates and fonts. Only called when the site has posters or leaflets.
+    pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Printer<'a>, Vec<Diagnostic>> {
+        let theme = &site.config.theme;
+        let templates = templates(&site.root, theme)?;
+        let fonts = fonts(&site.root, theme);
+        let mut h = cache::Hasher::new();
+        h.str(engine::TYPST_VERSION);
+        h.str(env!("CARGO_PKG_VERSION"));
+        for t in &templates {
+            h.str(&t.name);
+            h.str(&t.text);
+        }
+        for f in &fonts {
+            h.str(&f.name);
+            h.bytes(&f.bytes);
+        }
+        let fingerprint = h.hex();
+        let engine = Engine::new(&site.root, templates, fonts);
+        let mut errs = Vec::new();
+        let layouts = engine.layouts();
+        for it in &plan.items {
+            let page = &site.pages[it.page];
+            if !engine.has_template(&it.layout) {
+                let KindFields::Print(f) = &page.meta.fields else {
+                    continue;
+                };
+                let d = Diagnostic::error(
+                    codes::PRINT_LAYOUT,
+                    format!("没有名为「{}」的印刷版式", it.layout),
+                )
+                .hint(did_you_mean(&it.layout, &layouts));
+                errs.push(match &f.layout {
+                    Some(l) => d.at(&page.file, &page.source, l.span.clone()).label("版式"),
+                    None => d.in_file(&page.file, &page.source),
+                });
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(Printer {
+            site,
+            plan,
+            engine,
+            cache: cache::Cache::new(&site.root),
+            fingerprint,
+        })
+    }
+
+    /// Check every document (fonts, fitting) and, unless `check_only`, write the PDFs and previews into
+    /// `sink`. Documents whose inputs did not change come from the cache.
+    pub fn run(&self, sink: &dyn Sink, check_only: bool) -> Result<Made, Vec<Diagnostic>> {
+        let works: Vec<Work> = self
+            .plan
+            .items
+            .iter()
+            .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
+            .collect();
+        let results: Vec<Result<(String, u64, bool), Diagnostic>> = works
+            .par_iter()
+            .map(|w| self.one(w, sink, check_only))
+            .collect();
+        let mut made = Made::default();
+        let mut errs = Vec::new();
+        for r in results {
+            match r {
+                Ok((rel, bytes, compiled)) => {
+                    made.documents += 1;
+                    made.compiled += usize::from(compiled);
+                    made.sizes.insert(rel, bytes);
+                }
+                Err(e) => {
+                    if !errs.iter().any(|x: &Diagnostic| x.message == e.message) {
+                        errs.push(e);
+                    }
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        if !check_only {
+            self.cache.prune();
+        }
+        Ok(made)
+    }
+
+    fn data(&self, w: &Work) -> (Value, Option<String>) {
+        let site = self.site;
+        let page = &site.pages[w.item.page];
+        let KindFields::Print(f) = &page.meta.fields else {
+            unreachable!("planned items are posters and leaflets")
+        };
+        let texts = data::texts(site, page, f);
+        let (width, height, scale) = data::geometry(&w.doc.size, &w.doc.orientation);
+        let hotlines: Vec<Value> = f
+            .hotlines
+            .iter()
+            .filter_map(|h| site.hotlines.get(&h.value))
+            .map(|h| {
+                json!({
+                    "id": h.id, "name": h.name, "number": h.display, "hours": h.hours, "scope": h.scope,
+                })
+            })
+            .collect();
+        let qr_target =
+            f.qr.as_ref()
+                .map(|q| q.value.clone())
+                .or_else(|| f.source.as_ref().map(|s| s.value.clone()))
+                .unwrap_or_else(|| "/".into());
+        let qr_url = site.absolute_url(&qr_target);
+        let variant: Option<&Variant> = w
+            .doc
+            .variant
+            .and_then(|k| w.item.variants.as_ref().map(|v| &v.variants[k]));
+        let print = &site.config.print;
+        let value = json!({
+            "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
+            "layout": w.item.layout,
+            "title": page.meta.title,
+            "paper": {
+                "name": w.doc.size, "width": width, "height": height,
+                "orientation": w.doc.orientation, "scale": scale,
+            },
+            "bleed": print.bleed_mm,
+            "crop_marks": print.crop_marks,
+            "headline": texts.headline,
+            "slogan": texts.slogan,
+            "points": texts.points,
+            "case": texts.case,
+            "hotlines": hotlines,
+            "qr": {"url": qr_url, "alt": format!("二维码：用手机扫一扫，打开 {qr_url}")},
+            "site": {
+                "title": site.config.title,
+                "organization": site.config.organization,
+                "url": site.config.base_url,
+            },
+            "variant": variant,
+            "panels": w.item.panels,
+        });
+        (value, Some(qr_url))
+    }
+
+    fn one(
+        &self,
+        w: &Work,
+        sink: &dyn Sink,
+        check_only: bool,
+    ) -> Result<(String, u64, bool), Diagnostic> {
+        let page = &self.site.pages[w.item.page];
+        let (value, qr_url) = self.data(w);
+        let system_fonts = self.check_glyphs(w, &value)?;
+        let data = serde_json::to_vec(&value).unwrap_or_default();
+        let qr_svg = qr_url
+            .as_deref()
+            .and_then(|u| crate::qr::svg_print(u, &format!("二维码：{u}")))
+            .map(String::into_bytes);
+        let mut h = cache::Hasher::new();
+        h.str(&self.fingerprint);
+        h.str(&w.item.layout);
+        h.bytes(&data);
+        h.bytes(qr_svg.as_deref().unwrap_or_default());
+        h.str(if system_fonts { "system" } else { "theme" });
+        h.str(&w.doc.rel);
+        let key = h.hex();
+        let want_previews = w.doc.primary;
+        if let Some(hit) = self
+            .cache
+            .get(&key, want_previews.then_some(w.item.previews.len()))
+        {
+            if !check_only {
+                self.write(sink, w, &hit.pdf, &hit.pngs)?;
+            }
+            return Ok((w.doc.rel.clone(), hit.pdf.len() as u64, false));
+        }
+        let job = engine::Job {
+            template: &w.item.layout,
+            data,
+            qr_svg,
+            system_fonts,
+        };
+        let compiled = self
+            .engine
+            .compile(&job)
+            .map_err(|e| self.diagnose(page, w, e))?;
+        let expected_pages = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
+        if compiled.pages() != expected_pages {
+            return Err(Diagnostic::error(
+                codes::PRINT_OVERFLOW,
+                format!(
+                    "{}排出了 {} 页，应当是 {expected_pages} 页",
+                    self.what(page, w),
+                    compiled.pages()
+                ),
+            )
+            .in_file(&page.file, &page.source)
+            .hint("内容放不下一页；请删减文字，或检查版式模板里的分页"));
+        }
+        let pdf = compiled
+            .pdf(&w.doc.rel)
+            .map_err(|e| self.diagnose(page, w, e))?;
+        let pngs: Vec<Vec<u8>> = if want_previews {
+            (0..compiled.pages())
+                .filter_map(|p| compiled.png(p, PREVIEW_WIDTH))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.cache.put(&key, &pdf, &pngs);
+        if !check_only {
+            self.write(sink, w, &pdf, &pngs)?;
+        }
+        Ok((w.doc.rel.clone(), pdf.len() as u64, true))
+    }
+
+    fn write(
+        &self,
+        sink: &dyn Sink,
+        w: &Work,
+        pdf: &[u8],
+        pngs: &[Vec<u8>],
+    ) -> Result<(), Diagnostic> {
+        sink.write(&w.doc.rel, pdf)?;
+        if w.doc.primary {
+            for (rel, png) in w.item.previews.iter().zip(pngs) {
+                sink.write(rel, png)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// "海报「…」（A3 竖版，某社区）" for messages.
+    fn what(&self, page: &Page, w: &Work) -> String {
+        let kind = if page.kind == Kind::Leaflet {
+            "三折页"
+        } else {
+            "海报"
+        };
+        let orientation = if w.doc.orientation == "landscape" {
+            "横版"
+        } else {
+            "竖版"
+        };
+        let variant = w
+            .doc
+            .variant
+            .and_then(|k| w.item.variants.as_ref().map(|v| v.variants[k].name.clone()))
+            .map(|n| format!("，{n}"))
+            .unwrap_or_default();
+        format!(
+            "{kind}「{}」（{} {orientation}{variant}）",
+            page.meta.title, w.doc.size
+        )
+    }
+
+    /// Every character the document will print must be in some font. Returns whether the system's
+    /// fonts are needed.
+    fn check_glyphs(&self, w: &Work, value: &Value) -> Result<bool, Diagnostic> {
+        let mut chars: Vec<char> = Vec::new();
+        collect_chars(value, &mut chars);
+        chars.sort_unstable();
+        chars.dedup();
+        let mut system = false;
+        for c in chars {
+            if c.is_whitespace() || c.is_control() {
+                continue;
+            }
+            match self.engine.cover(c) {
+                Cover::Theme => {}
+                Cover::System => system = true,
+                Cover::Nowhere => return Err(self.missing_glyph(w, c)),
+            }
+        }
+        Ok(system)
+    }
+
+    fn missing_glyph(&self, w: &Work, c: char) -> Diagnostic {
+        let site = self.site;
+        let page = &site.pages[w.item.page];
+        let message = format!(
+            "字符「{c}」（U+{:04X}）没有任何字体能印出来：{}",
+            c as u32,
+            self.what(page, w)
+        );
+        let hint = "换一个常用字或写法；如果必须用这个字，把含有它的字体（.otf/.ttf）放进主题的 fonts/ 目录";
+        // Point at the first file that holds the character: the page, its source, the variants, the hotlines.
+        let mut places: Vec<(PathBuf, Arc<str>)> = vec![(page.file.clone(), page.source.clone())];
+        if let KindFields::Print(f) = &page.meta.fields
+            && let Some(src) = f.source.as_ref().and_then(|s| s.value.strip_prefix("@/"))
+            && let Some(p) = site
+                .pages
+                .iter()
+                .find(|p| p.rel == src.split('#').next().unwrap_or(src))
+        {
+            places.push((p.file.clone(), p.source.clone()));
+        }
+        if let Some(v) = &w.item.variants {
+            places.push((v.display.clone(), v.source.clone()));
+        }
+        if let Some((file, source)) = &site.hotlines.source {
+            places.push((file.clone(), source.clone()));
+        }
+        for (file, source) in places {
+            if let Some(at) = source.find(c) {
+                return Diagnostic::error(codes::MISSING_GLYPH, message)
+                    .at(&file, &source, at..at + c.len_utf8())
+                    .label(format!("字体里没有「{c}」"))
+                    .hint(hint);
+            }
+        }
+        Diagnostic::error(codes::MISSING_GLYPH, message)
+            .in_file(&page.file, &page.source)
+            .hint(hint)
+    }
+
+    fn diagnose(&self, page: &Page, w: &Work, e: engine::Error) -> Diagnostic {
+        let what = self.what(page, w);
+        match e {
+            engine::Error::Overflow {
+                area,
+                by_mm,
+                by_percent,
+            } => {
+                let d = Diagnostic::error(
+                    codes::PRINT_OVERFLOW,
+                    format!(
+                        "{what}的「{area}」放不下：超出约 {by_mm:.0} 毫米（约 {by_percent:.0}%）"
+                    ),
+                );
+                // Point at the front-matter key that fills the area, if the page writes it.
+                let key = if area.contains("热线") {
+                    "hotlines"
+                } else if area.contains("标题") {
+                    "headline"
+                } else if area.contains("要点") || area.contains("案情") {
+                    "points"
+                } else {
+                    ""
+                };
+                let at = match page.kind {
+                    Kind::Leaflet => area
+                        .split('「')
+                        .nth(1)
+                        .and_then(|t| t.split('」').next())
+                        .and_then(|title| page.source.find(&format!("## {title}"))),
+                    _ if !key.is_empty() => key_offset(&page.source, key),
+                    _ => None,
+                };
+                match at {
+                    Some(at) => d
+                        .at(&page.file, &page.source, at..at + key.len().max(2))
+                        .label("这部分内容太多"),
+                    None => d.in_file(&page.file, &page.source),
+                }
+            }
+            .hint(if page.kind == Kind::Leaflet {
+                "删减这一栏的文字，或把一部分挪到别的栏目"
+            } else {
+                "删减文字（要点最好不超过 4 条、每条不超过 12 个字），或换用更大的纸张 size"
+            }),
+            engine::Error::Template {
+                file,
+                source,
+                range,
+                message,
+                hints,
+            } => {
+                let mut d = Diagnostic::error(
+                    codes::PRINT_TEMPLATE,
+                    format!("印刷模板出错（排{what}时）：{message}"),
+                )
+                .at(&file, &source, range)
+                .label("这里");
+                d = d.hint(if hints.is_empty() {
+                    "检查版式模板；模板收到的数据见 README 的「印刷模板」一节".to_string()
+                } else {
+                    hints.join("；")
+                });
+                d
+            }
+            engine::Error::Other { message, hints } => {
+                Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{message}"))
+                    .in_file(&page.file, &page.source)
+                    .hint(if hints.is_empty() {
+                        "检查版式模板".to_string()
+                    } else {
+                        hints.join("；")
+                    })
+            }
+            engine::Error::Tofu(chars) => {
+                let c = chars.first().copied().unwrap_or('?');
+                self.missing_glyph(w, c)
+            }
+        }
+    }
+}
+
+/// Where `key = …` starts a line of the front matter.
+fn key_offset(source: &str, key: &str) -> Option<usize> {
+    let mut off = 0;
+    for line in source.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') {
+            return Some(off + (line.len() - t.len()));
+        }
+        off += line.len();
+    }
+    None
+}
+
+fn collect_chars(v: &Value, out: &mut Vec<char>) {
+    match v {
+        Value::String(s) => out.extend(s.chars()),
+        Value::Array(a) => a.iter().for_each(|x| collect_chars(x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            // URLs print as QR codes, not as text.
+            if k != "url" {
+                collect_chars(x, out)
+            }
+        }),
+        _ => {}
+    }
+}
+
+/// Print every poster and leaflet of `site` into `sink` (or only check them).
+pub fn run(
+    site: &Site,
+    sink: &dyn Sink,
+    check_only: bool,
+) -> Result<(Plan, Made), Vec<Diagnostic>> {
+    let plan = plan(site)?;
+    if plan.items.is_empty() {
+        return Ok((plan, Made::default()));
+    }
+    let made = {
+        let printer = Printer::new(site, &plan)?;
+        printer.run(sink, check_only)?
+    };
+    Ok((plan, made))
+}

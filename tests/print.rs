@@ -1,0 +1,644 @@
+//! Print acceptance: builds the example site into a temporary copy and checks every poster and leaflet
+//! PDF a print shop would get — page boxes (MediaBox = TrimBox + 3 mm bleed), embedded subset fonts,
+//! the extracted text (headline, hotline numbers, the community of a variant), the QR code decoded from
+//! the rendered page, the tagged-PDF metadata — and that two fresh builds give identical bytes. Then
+//! the errors: a character no font has, text that overflows, an unknown layout, too many leaflet panels.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use common::*;
+use lopdf::{Document, Object};
+
+const MM: f32 = 72.0 / 25.4;
+
+/// A copy of the example site (with its own print cache) in a temporary folder.
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    dir
+}
+
+/// The example built once; `(dir, output tree)`.
+fn built() -> &'static (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    static B: OnceLock<(tempfile::TempDir, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
+    B.get_or_init(|| {
+        let dir = example_copy();
+        let o = run_in(dir.path(), &[]);
+        assert!(o.status.success(), "example must build:\n{}", stderr(&o));
+        let t = tree(&dir.path().join("public"));
+        (dir, t)
+    })
+}
+
+fn pdfs() -> Vec<(&'static str, &'static [u8])> {
+    built()
+        .1
+        .iter()
+        .filter(|(k, _)| k.ends_with(".pdf"))
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect()
+}
+
+fn rect(doc: &Document, page: lopdf::ObjectId, key: &[u8]) -> [f32; 4] {
+    let dict = doc.get_dictionary(page).unwrap();
+    let arr = dict
+        .get(key)
+        .unwrap_or_else(|_| panic!("{} missing", String::from_utf8_lossy(key)))
+        .as_array()
+        .unwrap();
+    let n: Vec<f32> = arr.iter().map(|o| o.as_float().unwrap()).collect();
+    [n[0], n[1], n[2], n[3]]
+}
+
+fn near(a: f32, b: f32) -> bool {
+    (a - b).abs() < 0.05
+}
+
+/// Paper size (mm, portrait) by the file name's size suffix.
+fn paper(name: &str, default: &str) -> (f32, f32) {
+    let size = if name.ends_with("-a3.pdf") {
+        "A3"
+    } else if name.ends_with("-a2.pdf") {
+        "A2"
+    } else if name.ends_with("-duikai.pdf") {
+        "对开"
+    } else {
+        default
+    };
+    match size {
+        "A3" => (297.0, 420.0),
+        "A2" => (420.0, 594.0),
+        "对开" => (570.0, 840.0),
+        _ => (210.0, 297.0),
+    }
+}
+
+/// What the example's front matter says about each poster: base name → (main size, landscape, headline,
+/// hotline numbers, QR target path).
+type Expected = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+    Vec<&'static str>,
+    &'static str,
+);
+
+fn expectations() -> Vec<Expected> {
+    vec![
+        (
+            "posters/baojianpin-bushi-yao",
+            "A3",
+            false,
+            "保健品不是药",
+            vec!["110", "96110", "12315"],
+            "/tactics/baojianpin/",
+        ),
+        (
+            "posters/fangpian-rexian",
+            "A3",
+            false,
+            "防骗求助电话",
+            vec!["110", "96110", "12315", "12345", "023-72706001"],
+            "/report/",
+        ),
+        (
+            "posters/yaoqian-dianhua",
+            "A4",
+            true,
+            "要钱电话先挂断",
+            vec!["110", "96110"],
+            "/tactics/maochong-qinyou/",
+        ),
+        (
+            "posters/anli-yanglao-chuangwei",
+            "A4",
+            false,
+            "“养老床位”的陷阱",
+            vec!["110", "96110"],
+            "/cases/yanglao-gongyu/",
+        ),
+        (
+            "leaflets/fangpian-sanzheye",
+            "A4",
+            true,
+            "守好养老钱",
+            vec!["110", "96110", "12315", "12345"],
+            "/report/",
+        ),
+    ]
+}
+
+/// The text of every page: the content streams' strings mapped through each font's ToUnicode CMap
+/// (Typst writes two-byte Identity-H codes and a `bfchar`/`bfrange` CMap per font).
+fn text_of(doc: &Document) -> String {
+    let mut out = String::new();
+    for (_, &page) in doc.get_pages().iter() {
+        let fonts = doc.get_page_fonts(page).unwrap_or_default();
+        let mut maps: BTreeMap<Vec<u8>, BTreeMap<u32, String>> = BTreeMap::new();
+        for (name, font) in &fonts {
+            let Ok(r) = font.get(b"ToUnicode").and_then(Object::as_reference) else {
+                continue;
+            };
+            let Ok(stream) = doc.get_object(r).and_then(Object::as_stream) else {
+                continue;
+            };
+            let data = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            maps.insert(name.clone(), parse_cmap(&String::from_utf8_lossy(&data)));
+        }
+        let content = doc.get_and_decode_page_content(page).unwrap();
+        let mut font: Vec<u8> = Vec::new();
+        for op in content.operations {
+            let strings: Vec<&[u8]> = match op.operator.as_str() {
+                "Tf" => {
+                    font = op.operands[0].as_name().unwrap_or_default().to_vec();
+                    continue;
+                }
+                "Tj" | "'" | "\"" => op.operands.iter().filter_map(|o| o.as_str().ok()).collect(),
+                "TJ" => op.operands[0]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|o| o.as_str().ok()).collect())
+                    .unwrap_or_default(),
+                "ET" => {
+                    out.push('\n');
+                    continue;
+                }
+                _ => continue,
+            };
+            let map = maps.get(&font);
+            for s in strings {
+                for code in s.chunks(2) {
+                    let code = code.iter().fold(0u32, |a, &b| a << 8 | u32::from(b));
+                    if let Some(t) = map.and_then(|m| m.get(&code)) {
+                        out.push_str(t);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn hex_text(h: &str) -> String {
+    let units: Vec<u16> = (0..h.len() / 4)
+        .filter_map(|i| u16::from_str_radix(&h[i * 4..i * 4 + 4], 16).ok())
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+fn parse_cmap(cmap: &str) -> BTreeMap<u32, String> {
+    let mut m = BTreeMap::new();
+    let hexes = |line: &str| -> Vec<String> {
+        line.split('<')
+            .skip(1)
+            .filter_map(|p| p.split('>').next().map(str::to_string))
+            .collect()
+    };
+    let mut mode = "";
+    for line in cmap.lines() {
+        if line.ends_with("beginbfchar") {
+            mode = "char";
+        } else if line.ends_with("beginbfrange") {
+            mode = "range";
+        } else if line.starts_with("end") {
+            mode = "";
+        } else if mode == "char" {
+            let h = hexes(line);
+            if let (Some(c), Some(t)) = (h.first(), h.get(1)) {
+                m.insert(u32::from_str_radix(c, 16).unwrap(), hex_text(t));
+            }
+        } else if mode == "range" {
+            let h = hexes(line);
+            if let [a, b, t, ..] = h.as_slice() {
+                let (a, b) = (
+                    u32::from_str_radix(a, 16).unwrap(),
+                    u32::from_str_radix(b, 16).unwrap(),
+                );
+                let start = hex_text(t).chars().next().unwrap() as u32;
+                for (k, code) in (a..=b).enumerate() {
+                    if let Some(c) = char::from_u32(start + k as u32) {
+                        m.insert(code, c.to_string());
+                    }
+                }
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn every_example_document_has_print_page_boxes() {
+    let all = pdfs();
+    assert!(all.len() >= 25, "sizes × variants: {}", all.len());
+    for (name, bytes) in all {
+        let doc = Document::load_mem(bytes).unwrap();
+        let base = expectations()
+            .into_iter()
+            .find(|e| name.starts_with(e.0))
+            .unwrap_or_else(|| panic!("unexpected PDF {name}"));
+        let (mut w, mut h) = paper(name, base.1);
+        if base.2 {
+            std::mem::swap(&mut w, &mut h);
+        }
+        let pages = doc.get_pages();
+        let expected_pages = if name.starts_with("leaflets/") { 2 } else { 1 };
+        assert_eq!(pages.len(), expected_pages, "{name}: pages");
+        for (_, &id) in pages.iter() {
+            let media = rect(&doc, id, b"MediaBox");
+            let trim = rect(&doc, id, b"TrimBox");
+            let bleed = 3.0 * MM;
+            assert!(
+                near(trim[2] - trim[0], w * MM),
+                "{name}: trim width {trim:?}"
+            );
+            assert!(
+                near(trim[3] - trim[1], h * MM),
+                "{name}: trim height {trim:?}"
+            );
+            assert!(
+                near(trim[0] - media[0], bleed) && near(trim[1] - media[1], bleed),
+                "{name}: bleed {media:?} {trim:?}"
+            );
+            assert!(
+                near(media[2] - trim[2], bleed) && near(media[3] - trim[3], bleed),
+                "{name}: bleed {media:?} {trim:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fonts_are_embedded_as_subsets() {
+    for (name, bytes) in pdfs() {
+        let doc = Document::load_mem(bytes).unwrap();
+        let mut fonts = 0;
+        for (_, obj) in doc.objects.iter() {
+            let Ok(dict) = obj.as_dict() else { continue };
+            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
+                continue;
+            }
+            fonts += 1;
+            let font_name =
+                String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap())
+                    .into_owned();
+            let (tag, rest) = font_name
+                .split_once('+')
+                .unwrap_or_else(|| panic!("{name}: {font_name} is not a subset"));
+            assert!(
+                tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+                "{name}: subset tag of {font_name}"
+            );
+            assert!(
+                rest.starts_with("NotoSansCJKsc"),
+                "{name}: {font_name} is not the bundled font"
+            );
+            assert!(
+                dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
+                "{name}: {font_name} is not embedded"
+            );
+        }
+        assert!(
+            fonts >= 2,
+            "{name}: regular and bold expected, found {fonts}"
+        );
+        // A subset of two 5 MB fonts: the whole document stays small.
+        assert!(bytes.len() < 150_000, "{name}: {} bytes", bytes.len());
+    }
+}
+
+#[test]
+fn text_holds_headline_hotlines_and_the_variants_community() {
+    for (name, bytes) in pdfs() {
+        let doc = Document::load_mem(bytes).unwrap();
+        let text: String = text_of(&doc)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let e = expectations()
+            .into_iter()
+            .find(|e| name.starts_with(e.0))
+            .unwrap();
+        assert!(text.contains(e.3), "{name}: headline {} not in {text}", e.3);
+        for n in &e.4 {
+            assert!(text.contains(n), "{name}: hotline {n} not in {text}");
+        }
+        if name.contains("shili-shequ-yi") {
+            assert!(
+                text.contains("白涛街道示例社区一")
+                    && text.contains("023-72700000")
+                    && text.contains("王老师"),
+                "{name}: {text}"
+            );
+        }
+        if name.contains("gaoxin-shili-shequ") {
+            assert!(text.contains("0472-7100000"), "{name}: {text}");
+        }
+        // Tagged PDF with the title and the language.
+        let catalog = doc.catalog().unwrap();
+        let lang = catalog.get(b"Lang").unwrap().as_str().unwrap();
+        assert_eq!(lang, b"zh-CN", "{name}");
+        assert!(catalog.has(b"StructTreeRoot"), "{name}: not tagged");
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .unwrap();
+        let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
+        let title = lopdf::decode_text_string(title).unwrap();
+        let source =
+            std::fs::read_to_string(repo_root().join("content").join(format!("{}.md", e.0)))
+                .unwrap();
+        assert!(
+            source.contains(&format!("title = \"{title}\"")),
+            "{name}: title {title}"
+        );
+    }
+}
+
+/// Render page 1 of a PDF (in Rust, with hayro) and decode its QR codes: `(text, width of the code in mm)`.
+fn decode_qr(pdf: &[u8], px_per_pt: f32) -> Vec<(String, f32)> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro parses the PDF");
+    let page = &pdf.pages()[0];
+    let settings = hayro::RenderSettings {
+        x_scale: px_per_pt,
+        y_scale: px_per_pt,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        ..Default::default()
+    };
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &InterpreterSettings::default(),
+        &settings,
+    );
+    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+    let rgba = pixmap.data_as_u8_slice();
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let i = (y * w + x) * 4;
+        ((u16::from(rgba[i]) + u16::from(rgba[i + 1]) + u16::from(rgba[i + 2])) / 3) as u8
+    });
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| {
+            let b = g.bounds;
+            let width_px = (((b[1].x - b[0].x).pow(2) + (b[1].y - b[0].y).pow(2)) as f32).sqrt();
+            g.decode().ok().map(|(_, s)| (s, width_px / px_per_pt / MM))
+        })
+        .collect()
+}
+
+#[test]
+fn qr_codes_decode_to_the_target_url_and_are_large_enough() {
+    for (name, bytes) in pdfs() {
+        // The main document of each poster and the leaflet's first page (outside, back panel).
+        let Some(e) = expectations()
+            .into_iter()
+            .find(|e| name == format!("{}.pdf", e.0))
+        else {
+            continue;
+        };
+        let scale = if name.contains("baojianpin") || name.contains("rexian") {
+            1.5
+        } else {
+            2.5
+        };
+        let found = decode_qr(bytes, scale);
+        let want = format!("https://fangpian.example.org{}", e.5);
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(found[0].0, want, "{name}");
+        // At least 30 mm on A4 (the modules alone, without the quiet zone), more on larger paper.
+        let (w, _) = paper(name, e.1);
+        let min = 30.0 * w / 210.0;
+        assert!(
+            found[0].1 >= min - 0.5,
+            "{name}: QR code {:.1} mm wide, want ≥ {min} mm",
+            found[0].1
+        );
+    }
+}
+
+#[test]
+fn poster_pages_show_previews_and_every_download() {
+    let t = &built().1;
+    let page = String::from_utf8(t["posters/baojianpin-bushi-yao/index.html"].clone()).unwrap();
+    assert!(
+        page.contains("src=/posters/baojianpin-bushi-yao.png"),
+        "preview"
+    );
+    for f in [
+        "baojianpin-bushi-yao.pdf",
+        "baojianpin-bushi-yao-a2.pdf",
+        "baojianpin-bushi-yao-duikai.pdf",
+        "baojianpin-bushi-yao-shili-shequ-yi.pdf",
+        "baojianpin-bushi-yao-gaoxin-shili-shequ-duikai.pdf",
+    ] {
+        assert!(
+            page.contains(&format!("href=/posters/{f}")),
+            "{f} not linked"
+        );
+        assert!(t.contains_key(&format!("posters/{f}")), "{f} not written");
+    }
+    assert!(t["posters/baojianpin-bushi-yao.png"].starts_with(b"\x89PNG"));
+    let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
+    assert!(
+        leaflet.contains("src=/leaflets/fangpian-sanzheye.png")
+            && leaflet.contains("src=/leaflets/fangpian-sanzheye-2.png")
+    );
+    let list = String::from_utf8(t["posters/index.html"].clone()).unwrap();
+    assert_eq!(
+        list.matches("class=card-preview").count(),
+        4,
+        "the posters section lists every poster with its preview"
+    );
+}
+
+#[test]
+fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
+    let first = &built().1;
+    let dir = example_copy();
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("新排版 28 份"), "{}", stdout(&o));
+    let second = tree(&dir.path().join("public"));
+    for (k, v) in first
+        .iter()
+        .filter(|(k, _)| k.ends_with(".pdf") || k.ends_with(".png"))
+    {
+        assert!(
+            second.get(k) == Some(v),
+            "{k} differs between two fresh builds"
+        );
+    }
+    // Nothing changed: everything comes from the cache.
+    let o = run_in(dir.path(), &[]);
+    assert!(stdout(&o).contains("新排版 0 份"), "{}", stdout(&o));
+    assert_eq!(tree(&dir.path().join("public")), second);
+    // One poster edited: only its documents are laid out again.
+    let p = dir.path().join("content/posters/yaoqian-dianhua.md");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("要钱电话先挂断", "要钱电话赶紧挂");
+    std::fs::write(&p, text).unwrap();
+    let o = run_in(dir.path(), &[]);
+    assert!(stdout(&o).contains("新排版 2 份"), "{}", stdout(&o));
+    // --no-print writes no PDF.
+    let o = run_in(dir.path(), &["--no-print"]);
+    assert!(o.status.success());
+    assert!(
+        !dir.path()
+            .join("public/posters/yaoqian-dianhua.pdf")
+            .exists()
+    );
+}
+
+fn poster_site(root: &Path, poster: &str) {
+    small_site(root);
+    write(root, "content/posters/p.md", poster);
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"缺字\"\nheadline = \"防骗\u{10FFFD}提醒\"\nhotlines = [\"police\"]\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("E1702") && e.contains("U+10FFFD") && e.contains("content/posters/p.md:3:"),
+        "{e}"
+    );
+    assert!(e.contains("海报「缺字」"), "{e}");
+    assert!(!dir.path().join("public").exists(), "nothing published");
+    // `check` finds it too.
+    let o = run(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E1702"));
+}
+
+#[test]
+fn overflowing_text_is_an_error_saying_where_and_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let points: Vec<String> = (0..14)
+        .map(|i| format!("\"第{i}条：陌生来电要钱，先挂断再核实\""))
+        .collect();
+    poster_site(
+        dir.path(),
+        &format!(
+            "+++\ntitle = \"太多\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\npoints = [{}]\n+++\n",
+            points.join(", ")
+        ),
+    );
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("E1703")
+            && e.contains("「要点」放不下")
+            && e.contains("毫米")
+            && e.contains("content/posters/p.md:5:1"),
+        "{e}"
+    );
+    // A leaflet panel that overflows names the panel.
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let long: String = (0..40)
+        .map(|i| format!("- 第{i}条：接到陌生电话要钱，先挂断，再打给家人核实。\n"))
+        .collect();
+    write(
+        dir.path(),
+        "content/leaflets/l.md",
+        &format!(
+            "+++\ntitle = \"折页\"\nheadline = \"防骗\"\n+++\n\n## 第一栏\n\n{long}\n## 第二栏\n\n短。\n"
+        ),
+    );
+    let o = run_in(dir.path(), &[]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("E1703")
+            && e.contains("内页第 1 栏「第一栏」")
+            && e.contains("content/leaflets/l.md:6:1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn layout_panels_and_variant_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"版式\"\nlayout = \"warnin\"\n+++\n",
+    );
+    let e = stderr(&run_in(dir.path(), &[]));
+    assert!(
+        e.contains("E1705") && e.contains("warning") && e.contains("content/posters/p.md:3:10"),
+        "{e}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let body: String = (1..=6).map(|i| format!("## 栏{i}\n\n文字。\n\n")).collect();
+    write(
+        dir.path(),
+        "content/leaflets/l.md",
+        &format!("+++\ntitle = \"折页\"\n+++\n\n{body}"),
+    );
+    let e = stderr(&run_in(dir.path(), &[]));
+    assert!(
+        e.contains("E1706") && e.contains("content/leaflets/l.md:25:1"),
+        "{e}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"社区\"\nvariants = \"data/v.toml\"\n+++\n",
+    );
+    write(
+        dir.path(),
+        "data/v.toml",
+        "[[variant]]\nslug = \"A B\"\nname = \"甲\"\n",
+    );
+    let e = stderr(&run_in(dir.path(), &[]));
+    assert!(e.contains("E1704") && e.contains("data/v.toml:2:8"), "{e}");
+}
+
+#[test]
+fn a_site_can_override_a_print_template() {
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"自定义\"\nheadline = \"防骗\"\nlayout = \"mine\"\n+++\n",
+    );
+    write(
+        dir.path(),
+        "print/mine.typ",
+        "#import \"lib.typ\": *\n#let render(data) = setup(data, [本站自定义版式：#data.headline])\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    let doc = Document::load_mem(&pdf).unwrap();
+    assert!(text_of(&doc).contains("本站自定义版式：防骗"));
+    // A template error points into the template.
+    write(
+        dir.path(),
+        "print/mine.typ",
+        "#let render(data) = {\n  data.nope\n}\n",
+    );
+    let e = stderr(&run_in(dir.path(), &[]));
+    assert!(
+        e.contains("E1701") && e.contains("print/mine.typ:2:"),
+        "{e}"
+    );
+}
