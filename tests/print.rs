@@ -344,6 +344,10 @@ fn text_holds_headline_hotlines_and_the_variants_community() {
         let lang = catalog.get(b"Lang").unwrap().as_str().unwrap();
         assert_eq!(lang, b"zh-CN", "{name}");
         assert!(catalog.has(b"StructTreeRoot"), "{name}: not tagged");
+        assert!(
+            bytes.windows(16).any(|w| w == b"pdfuaid:part>1<"),
+            "{name}: not declared PDF/UA-1"
+        );
         let info = doc
             .trailer
             .get(b"Info")

@@ -257,7 +257,9 @@ impl Compiled {
             creator: Smart::Custom(Some(format!("fangpian (Typst {TYPST_VERSION})"))),
             timestamp: None,
             page_ranges: None,
-            standards: typst_pdf::PdfStandards::default(),
+            // PDF/UA-1: tagged, with a title, language and alt texts, checked by Typst while exporting.
+            standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+                .unwrap_or_default(),
             tagged: true,
             pretty: false,
         };

@@ -71,7 +71,7 @@ fn report(result: &Result<Applied, Failure>, shared: &Shared) {
 /// The paths worth watching that exist.
 fn watch_paths(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     let mut v = Vec::new();
-    for d in ["content", "themes", "templates", "static", "data"] {
+    for d in ["content", "themes", "templates", "static", "data", "print"] {
         let p = root.join(d);
         if p.is_dir() {
             v.push((p, RecursiveMode::Recursive));
@@ -108,7 +108,7 @@ fn relevant(root: &Path, out: &Path, path: &Path) -> bool {
     }
     matches!(
         first.as_ref(),
-        "site.toml" | "content" | "themes" | "templates" | "static" | "data"
+        "site.toml" | "content" | "themes" | "templates" | "static" | "data" | "print"
     )
 }
 

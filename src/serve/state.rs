@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, Loaded, Options};
 use crate::diag::{Diagnostic, Failure};
-use crate::frontmatter::KindFields;
+use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::{self, LinkContext};
 use crate::output::DirSink;
 use crate::render::{Job, RenderCache, Renderer};
@@ -130,6 +130,11 @@ impl State {
         for &i in indices {
             let site = &self.loaded.site;
             let old = &site.pages[i];
+            // Posters and leaflets, and the pages posters take their text from, go through print:
+            // a full rebuild, which lays out only the documents whose inputs changed.
+            if matches!(old.kind, Kind::Poster | Kind::Leaflet) || is_print_source(site, &old.rel) {
+                return Ok(None);
+            }
             let sec = &site.sections[old.section];
             let new = crate::content::reload_page(&root, old, sec, &site.config.categories)
                 .map_err(Failure)?;
@@ -219,6 +224,18 @@ impl State {
         }
         Ok(Some(n))
     }
+}
+
+/// Whether some poster or leaflet takes its text from the page `rel`.
+fn is_print_source(site: &crate::site::Site, rel: &str) -> bool {
+    site.pages.iter().any(|p| match &p.meta.fields {
+        KindFields::Print(f) => f
+            .source
+            .as_ref()
+            .and_then(|s| s.value.strip_prefix("@/"))
+            .is_some_and(|s| s.split('#').next() == Some(rel)),
+        _ => false,
+    })
 }
 
 fn category(f: &KindFields) -> Option<&str> {

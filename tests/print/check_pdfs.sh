@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Print acceptance with independent tools (poppler-utils, zbar-tools): every PDF in an output folder
+# has a TrimBox 3 mm inside its MediaBox, only embedded subset fonts, is tagged, carries a title, and
+# the QR code on its first page decodes (rendered by poppler at 150 dpi) to a URL of the site.
+# Usage: tests/print/check_pdfs.sh OUT_DIR BASE_URL
+set -euo pipefail
+out=$1
+base=$2
+n=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+while IFS= read -r -d '' pdf; do
+  n=$((n + 1))
+  rel=${pdf#"$out"/}
+  info=$(pdfinfo -box "$pdf" 2>/dev/null)
+  media=$(awk '/^MediaBox:/ {print $2, $3, $4, $5}' <<<"$info")
+  trim=$(awk '/^TrimBox:/ {print $2, $3, $4, $5}' <<<"$info")
+  if ! python3 - "$media" "$trim" <<'PY'
+import sys
+m = [float(x) for x in sys.argv[1].split()]
+t = [float(x) for x in sys.argv[2].split()]
+b = 3 * 72 / 25.4
+ok = all(abs(d - b) < 0.05 for d in (t[0] - m[0], t[1] - m[1], m[2] - t[2], m[3] - t[3]))
+sys.exit(0 if ok else 1)
+PY
+  then
+    echo "FAIL $rel: MediaBox [$media] is not TrimBox [$trim] + 3 mm"; fail=1
+  fi
+  grep -q '^Tagged: *yes' <<<"$info" || { echo "FAIL $rel: not tagged"; fail=1; }
+  grep -q '^Title: *[^ ]' <<<"$info" || { echo "FAIL $rel: no title"; fail=1; }
+  # pdffonts: name type encoding emb sub uni — every font embedded and subset.
+  if pdffonts "$pdf" 2>/dev/null | tail -n +3 | awk '{ if ($(NF-4) != "yes" || $(NF-3) != "yes") bad = 1 } END { exit bad }'; then :; else
+    echo "FAIL $rel: a font is not embedded as a subset"; pdffonts "$pdf"; fail=1
+  fi
+  pdftoppm -r 150 -f 1 -l 1 -png "$pdf" "$tmp/page" 2>/dev/null
+  qr=$(zbarimg -q --raw "$tmp"/page*.png 2>/dev/null || true)
+  rm -f "$tmp"/page*.png
+  case "$qr" in
+    "$base"/*) ;;
+    *) echo "FAIL $rel: QR code decodes to '$qr'"; fail=1 ;;
+  esac
+done < <(find "$out" -name '*.pdf' -print0 | sort -z)
+if [ "$n" -eq 0 ]; then echo "FAIL: no PDF under $out"; exit 1; fi
+[ "$fail" -eq 0 ] || exit 1
+echo "print check: $n PDFs — page boxes with 3 mm bleed, fonts embedded and subset, tagged with a title, QR codes decode"
