@@ -345,7 +345,7 @@ fn text_holds_headline_hotlines_and_the_variants_community() {
         assert_eq!(lang, b"zh-CN", "{name}");
         assert!(catalog.has(b"StructTreeRoot"), "{name}: not tagged");
         assert!(
-            bytes.windows(16).any(|w| w == b"pdfuaid:part>1<"),
+            bytes.windows(15).any(|w| w == b"pdfuaid:part>1<"),
             "{name}: not declared PDF/UA-1"
         );
         let info = doc
