@@ -595,3 +595,49 @@ bad!(
     "E1502",
     Some("content/about.md")
 );
+
+// Print: the published site (with its PDFs) stays as it was when a poster cannot be printed.
+bad!(
+    poster_character_no_font_has,
+    put(
+        "content/posters/q.md",
+        "+++\ntitle = \"缺字\"\nheadline = \"防骗\u{10FFFD}\"\nhotlines = [\"police\"]\n+++\n"
+    ),
+    "E1702",
+    Some("content/posters/q.md:3:")
+);
+bad!(
+    poster_text_overflows,
+    put(
+        "content/posters/q.md",
+        "+++\ntitle = \"太多\"\nhotlines = [\"police\"]\npoints = [\"一\", \"二\", \"三\", \"四\", \"五\", \"六\", \"七\", \"八\", \"九\", \"十\", \"十一\", \"十二\", \"十三\"]\n+++\n"
+    ),
+    "E1703",
+    Some("content/posters/q.md:4:1")
+);
+bad!(
+    poster_unknown_layout,
+    put(
+        "content/posters/q.md",
+        "+++\ntitle = \"版式\"\nlayout = \"hotlines\"\n+++\n"
+    ),
+    "E1705",
+    Some("content/posters/q.md:3:10")
+);
+bad!(
+    variants_file_with_a_duplicate_slug,
+    |root: &Path| {
+        write(
+            root,
+            "content/posters/q.md",
+            "+++\ntitle = \"社区\"\nvariants = \"data/v.toml\"\n+++\n",
+        );
+        write(
+            root,
+            "data/v.toml",
+            "[[variant]]\nslug = \"a\"\nname = \"甲\"\n\n[[variant]]\nslug = \"a\"\nname = \"乙\"\n",
+        );
+    },
+    "E1704",
+    Some("data/v.toml:6:8")
+);
