@@ -135,7 +135,12 @@ fn main() -> ExitCode {
                 force,
                 progress: true,
             };
-            match build::build(&opts) {
+            // The process exits right after: its memory goes back to the system at once, so the
+            // site model is not freed piece by piece (that took 20-30 ms for 10,000 pages).
+            match build::build_keep(&opts).map(|(report, loaded, theme)| {
+                std::mem::forget((loaded, theme));
+                report
+            }) {
                 Ok(report) => {
                     print_all(&report.warnings);
                     let print = if no_print {

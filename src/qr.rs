@@ -19,6 +19,14 @@ pub fn modules(data: &str, ec: EcLevel) -> Option<(Vec<Color>, usize)> {
     Some((canvas.into_colors(), version.width() as usize))
 }
 
+/// Append a non-negative number in decimal.
+fn push_num(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_num(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 /// An SVG QR code of `data` with a 4-module quiet zone, scaled by its container. `title` becomes the
 /// accessible name. Returns `None` only if the data is too long for any QR version.
 pub fn svg(data: &str, title: &str) -> Option<String> {
@@ -50,10 +58,22 @@ fn svg_with(data: &str, title: &str, ec: EcLevel) -> Option<String> {
             while x < width && row[x] == Color::Dark {
                 x += 1;
             }
+            // Written digit by digit (this runs for every page; `format!` was most of its cost).
             match pen {
-                None => path.push_str(&format!("M{} {}.5h{}", start + quiet, y + quiet, x - start)),
-                Some(end) => path.push_str(&format!("m{} 0h{}", start - end, x - start)),
+                None => {
+                    path.push('M');
+                    push_num(&mut path, start + quiet);
+                    path.push(' ');
+                    push_num(&mut path, y + quiet);
+                    path.push_str(".5h");
+                }
+                Some(end) => {
+                    path.push('m');
+                    push_num(&mut path, start - end);
+                    path.push_str(" 0h");
+                }
             }
+            push_num(&mut path, x - start);
             pen = Some(x);
         }
     }
