@@ -90,10 +90,8 @@ impl Cache {
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let tag = std::env::current_exe()
-            .ok()
-            .map(|_| std::process::id())
-            .unwrap_or(0);
+        // Temporary names carry the process id, so that two builds of one site never share one.
+        let tag = std::process::id();
         let mut files: Vec<(String, &[u8])> = vec![(format!("{key}.pdf"), pdf)];
         for (n, png) in pngs.iter().enumerate() {
             files.push((format!("{key}.{}.png", n + 1), png));
