@@ -429,6 +429,12 @@ impl Site {
         }
     }
 
+    /// The page an `@/x.md#anchor` link points to.
+    pub fn page_for_link(&self, link: &str) -> Option<&Page> {
+        let rel = link.strip_prefix("@/")?.split('#').next()?;
+        self.pages.iter().find(|p| p.rel == rel)
+    }
+
     /// An absolute URL for `@/x.md` (with an optional `#anchor`), a site path, or an absolute URL.
     pub fn absolute_url(&self, target: &str) -> String {
         if let Some(rest) = target.strip_prefix("@/") {

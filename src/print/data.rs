@@ -49,12 +49,7 @@ pub struct Texts {
 }
 
 pub fn texts(site: &Site, _page: &Page, f: &PrintFields) -> Texts {
-    let source = f
-        .source
-        .as_ref()
-        .and_then(|s| s.value.strip_prefix("@/"))
-        .map(|s| s.split('#').next().unwrap_or(s))
-        .and_then(|rel| site.pages.iter().find(|p| p.rel == rel));
+    let source = f.source.as_ref().and_then(|s| site.page_for_link(&s.value));
     let mut t = Texts {
         headline: f.headline.clone(),
         slogan: f.slogan.clone(),

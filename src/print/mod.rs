@@ -616,11 +616,7 @@ impl<'a> Printer<'a> {
         // Point at the first file that holds the character: the page, its source, the variants, the hotlines.
         let mut places: Vec<(PathBuf, Arc<str>)> = vec![(page.file.clone(), page.source.clone())];
         if let KindFields::Print(f) = &page.meta.fields
-            && let Some(src) = f.source.as_ref().and_then(|s| s.value.strip_prefix("@/"))
-            && let Some(p) = site
-                .pages
-                .iter()
-                .find(|p| p.rel == src.split('#').next().unwrap_or(src))
+            && let Some(p) = f.source.as_ref().and_then(|s| site.page_for_link(&s.value))
         {
             places.push((p.file.clone(), p.source.clone()));
         }

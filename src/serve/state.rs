@@ -232,8 +232,8 @@ fn is_print_source(site: &crate::site::Site, rel: &str) -> bool {
         KindFields::Print(f) => f
             .source
             .as_ref()
-            .and_then(|s| s.value.strip_prefix("@/"))
-            .is_some_and(|s| s.split('#').next() == Some(rel)),
+            .and_then(|s| site.page_for_link(&s.value))
+            .is_some_and(|p| p.rel == rel),
         _ => false,
     })
 }
