@@ -35,63 +35,58 @@ pub enum Cover {
 }
 
 struct Fonts {
-    /// Theme fonts (the site's theme first, then the embedded default theme's).
+    /// The theme's fonts, parsed once (the site's theme first, then the embedded default theme's).
+    theme_fonts: Vec<Font>,
+    /// Theme fonts alone.
     theme: FontStore,
-    theme_infos: Vec<FontInfo>,
     /// Theme fonts followed by the system's, scanned on first need.
-    all: OnceLock<(FontStore, Vec<FontInfo>)>,
-    theme_files: Vec<FontFile>,
+    all: OnceLock<FontStore>,
+}
+
+fn store_of(fonts: &[Font]) -> FontStore {
+    let mut store = FontStore::new();
+    for font in fonts {
+        store.push((font.clone(), font.info().clone()));
+    }
+    store
+}
+
+/// Whether any font of `store` has a glyph for `c`.
+fn covers(store: &FontStore, c: char) -> bool {
+    let book = store.book();
+    (0..)
+        .map_while(|i| book.info(i))
+        .any(|info| info.coverage.contains(c as u32))
 }
 
 impl Fonts {
     fn new(files: Vec<FontFile>) -> Fonts {
-        let mut theme = FontStore::new();
-        let mut theme_infos = Vec::new();
-        for f in &files {
-            for font in Font::iter(Bytes::new(f.bytes.clone())) {
-                let info = font.info().clone();
-                theme_infos.push(info.clone());
-                theme.push((font, info));
-            }
-        }
+        let theme_fonts: Vec<Font> = files
+            .iter()
+            .flat_map(|f| Font::iter(Bytes::new(f.bytes.clone())))
+            .collect();
         Fonts {
-            theme,
-            theme_infos,
+            theme: store_of(&theme_fonts),
+            theme_fonts,
             all: OnceLock::new(),
-            theme_files: files,
         }
     }
 
-    fn all(&self) -> &(FontStore, Vec<FontInfo>) {
+    fn all(&self) -> &FontStore {
         self.all.get_or_init(|| {
-            let mut store = FontStore::new();
-            let mut infos = Vec::new();
-            for f in &self.theme_files {
-                for font in Font::iter(Bytes::new(f.bytes.clone())) {
-                    let info = font.info().clone();
-                    infos.push(info.clone());
-                    store.push((font, info));
-                }
-            }
+            let mut store = store_of(&self.theme_fonts);
             let mut system: Vec<(FontPath, FontInfo)> = typst_kit::fonts::system().collect();
             // The scan order depends on the file system; sort so that fallback picks are stable.
             system.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-            for (path, info) in system {
-                infos.push(info.clone());
-                store.push((path, info));
-            }
-            (store, infos)
+            store.extend(system);
+            store
         })
     }
 
     fn cover(&self, c: char) -> Cover {
-        if self
-            .theme_infos
-            .iter()
-            .any(|i| i.coverage.contains(c as u32))
-        {
+        if covers(&self.theme, c) {
             Cover::Theme
-        } else if self.all().1.iter().any(|i| i.coverage.contains(c as u32)) {
+        } else if covers(self.all(), c) {
             Cover::System
         } else {
             Cover::Nowhere
@@ -433,7 +428,7 @@ impl World for PosterWorld<'_> {
 
     fn book(&self) -> &LazyHash<FontBook> {
         if self.system_fonts {
-            self.engine.fonts.all().0.book()
+            self.engine.fonts.all().book()
         } else {
             self.engine.fonts.theme.book()
         }
@@ -466,7 +461,7 @@ impl World for PosterWorld<'_> {
 
     fn font(&self, index: usize) -> Option<Font> {
         if self.system_fonts {
-            self.engine.fonts.all().0.font(index)
+            self.engine.fonts.all().font(index)
         } else {
             self.engine.fonts.theme.font(index)
         }
