@@ -259,6 +259,7 @@ pub fn write_site(
 ) -> Result<Written, Failure> {
     let site = &loaded.site;
     let mut cache = RenderCache::new(site, &loaded.bodies);
+    crate::timing::mark("list summaries ready");
     let mut documents = 0;
     let mut compiled = 0;
     if print {

@@ -2,8 +2,10 @@
 //! only when everything succeeded, so a failed or killed build never touches the published site.
 //! Also guards against writing over folders that are not a previous fangpian output.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diag::{Diagnostic, codes};
 
@@ -15,6 +17,11 @@ const MARKER_TEXT: &[u8] =
 /// Where rendered files go: a staging folder, or nowhere (for `check`).
 pub trait Sink: Sync {
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic>;
+    /// Write the concatenation of `parts` (a page with its QR code spliced in, without joining the
+    /// parts in memory first).
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        self.write(rel, &parts.concat())
+    }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic>;
 }
 
@@ -87,6 +94,9 @@ pub struct Staging {
     pub dir: PathBuf,
     out: PathBuf,
     done: bool,
+    /// Every file written, relative to `dir` (normalised as by [`path_under`]): the list that lets
+    /// the previous site be deleted without walking it (see [`remove_known_tree`]).
+    written: Mutex<Vec<String>>,
 }
 
 impl Staging {
@@ -170,12 +180,13 @@ impl Staging {
             dir,
             out: out_abs,
             done: false,
+            written: Mutex::new(Vec::new()),
         })
     }
 
     /// Swap the finished build in for the old output, atomically where the OS allows it.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        std::fs::write(self.dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&self.dir, e))?;
+        self.write(MARKER, MARKER_TEXT)?;
         if !self.out.exists() {
             std::fs::rename(&self.dir, &self.out).map_err(|e| io_error(&self.out, e))?;
             self.done = true;
@@ -184,7 +195,7 @@ impl Staging {
         if exchange(&self.dir, &self.out).is_ok() {
             // `dir` now holds the previous site.
             self.done = true;
-            remove_tree(&self.dir);
+            remove_known_tree(&self.dir, &self.take_written());
             return Ok(());
         }
         let old = name_with(&self.out, "old");
@@ -194,25 +205,45 @@ impl Staging {
             return Err(io_error(&self.out, e));
         }
         self.done = true;
-        remove_tree(&old);
+        remove_known_tree(&old, &self.take_written());
         Ok(())
+    }
+
+    fn take_written(&self) -> Vec<String> {
+        std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn record(&self, rel: &str) {
+        let norm = segments(rel).collect::<Vec<_>>().join("/");
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(norm);
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
-            remove_tree(&self.dir);
+            let written = self.take_written();
+            remove_known_tree(&self.dir, &written);
         }
     }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
-        write_under(&self.dir, rel, data)
+        self.record(rel);
+        write_under(&self.dir, rel, &[data])
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        self.record(rel);
+        write_under(&self.dir, rel, parts)
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.record(rel);
         copy_under(&self.dir, rel, src)
     }
 }
@@ -223,7 +254,11 @@ pub struct DirSink(pub PathBuf);
 
 impl Sink for DirSink {
     fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
-        write_under(&self.0, rel, data)
+        write_under(&self.0, rel, &[data])
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        write_under(&self.0, rel, parts)
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -234,21 +269,37 @@ impl Sink for DirSink {
 /// `dir/rel`, ignoring `.`, `..` and empty segments so that nothing is written outside `dir`.
 fn path_under(dir: &Path, rel: &str) -> PathBuf {
     let mut p = dir.to_path_buf();
-    for seg in rel
-        .split('/')
-        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-    {
+    for seg in segments(rel) {
         p.push(seg);
     }
     p
 }
 
-fn write_under(dir: &Path, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
+/// The segments of a relative output path that are kept: no `.`, `..` or empty ones.
+fn segments(rel: &str) -> impl Iterator<Item = &str> {
+    rel.split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+}
+
+fn write_under(dir: &Path, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+    use std::io::Write;
     let p = path_under(dir, rel);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
-    std::fs::write(&p, data).map_err(|e| io_error(&p, e))
+    let mut f = std::fs::File::create(&p).map_err(|e| io_error(&p, e))?;
+    // One `writev` for all parts; a short write (rare) goes on part by part.
+    let slices: Vec<std::io::IoSlice> = parts.iter().map(|b| std::io::IoSlice::new(b)).collect();
+    let mut done = f.write_vectored(&slices).map_err(|e| io_error(&p, e))?;
+    for part in parts {
+        if done >= part.len() {
+            done -= part.len();
+            continue;
+        }
+        f.write_all(&part[done..]).map_err(|e| io_error(&p, e))?;
+        done = 0;
+    }
+    Ok(())
 }
 
 fn copy_under(dir: &Path, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -289,6 +340,59 @@ fn remove_tree(dir: &Path) {
         });
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Delete `dir`, a tree that is expected to hold `files` (relative paths, as this build wrote them
+/// into its own tree). Walking a previous site of 10,000 pages to find its 20,000 files and folders
+/// cost as much as deleting them (`find` alone: 0.17 s of `rm -rf`'s 0.38 s on tmpfs), and the
+/// previous build almost always wrote the same paths. So the listed files are unlinked directly,
+/// their folders removed deepest first, and only what is still there afterwards (files an earlier
+/// build wrote that this one did not) is found by walking, in [`remove_tree`].
+///
+/// A listed folder is only entered if it is a real folder all the way down from `dir`, never a
+/// symbolic link, so a link someone put into the output cannot lead the deletion elsewhere.
+fn remove_known_tree(dir: &Path, files: &[String]) {
+    use rayon::prelude::*;
+    // Every folder that holds a listed file, with its depth.
+    let mut folders: HashSet<&str> = HashSet::new();
+    for f in files {
+        let mut s = f.as_str();
+        while let Some(i) = s.rfind('/') {
+            s = &s[..i];
+            if !folders.insert(s) {
+                break;
+            }
+        }
+    }
+    let depth = |s: &str| s.bytes().filter(|&b| b == b'/').count();
+    let mut folders: Vec<&str> = folders.into_iter().collect();
+    folders.sort_by_key(|f| (depth(f), *f));
+    // Shallow to deep: a folder is safe when its parent is, and it is a folder, not a link.
+    let mut safe: HashSet<&str> = HashSet::with_capacity(folders.len());
+    for f in &folders {
+        let parent_safe = f.rfind('/').is_none_or(|i| safe.contains(&f[..i]));
+        if parent_safe
+            && std::fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.file_type().is_dir())
+        {
+            safe.insert(f);
+        }
+    }
+    files.par_iter().for_each(|f| {
+        if f.rfind('/').is_none_or(|i| safe.contains(&f[..i])) {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+    });
+    // Deepest folders first; folders of the same depth are independent.
+    let mut safe: Vec<&str> = safe.into_iter().collect();
+    safe.sort_by_key(|f| (std::cmp::Reverse(depth(f)), *f));
+    for level in safe.chunk_by(|a, b| depth(a) == depth(b)) {
+        level.par_iter().for_each(|f| {
+            let _ = std::fs::remove_dir(dir.join(f));
+        });
+    }
+    if std::fs::remove_dir(dir).is_err() && dir.exists() {
+        remove_tree(dir);
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -1,5 +1,5 @@
 //! Optional phase timings for profiling builds: set `FANGPIAN_TIMINGS=1` and each phase's end is
-//! printed to stderr with the time since the process started measuring.
+//! printed to stderr with the time since the process started measuring and the resident memory.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -14,8 +14,13 @@ fn start() -> Option<&'static Instant> {
 /// Record the end of a phase (no-op unless `FANGPIAN_TIMINGS` is set).
 pub fn mark(phase: &str) {
     if let Some(s) = start() {
+        // Resident pages, from /proc on Linux (0 elsewhere).
+        let rss_mib = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|t| t.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |pages| pages * 4096 / (1 << 20));
         eprintln!(
-            "[timing] {:>8.1} ms  {phase}",
+            "[timing] {:>8.1} ms {rss_mib:>5} MiB  {phase}",
             s.elapsed().as_secs_f64() * 1000.0
         );
     }

@@ -358,3 +358,52 @@ fn the_benchmark_corpus_builds() {
         );
     }
 }
+
+#[test]
+fn rebuild_does_not_follow_links_in_the_old_output() {
+    // The previous output is deleted by the list of paths this build wrote; a folder in it that
+    // someone replaced by a link must not lead the deletion outside the output.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    assert!(run_in(&root, &[]).status.success());
+    let outside = dir.path().join("outside");
+    write(&outside, "baojianpin/index.html", "keep me");
+    let tactics = root.join("public/tactics");
+    std::fs::remove_dir_all(&tactics).unwrap();
+    std::os::unix::fs::symlink(&outside, &tactics).unwrap();
+    let o = run_in(&root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(outside.join("baojianpin/index.html")).unwrap(),
+        "keep me"
+    );
+    assert!(
+        root.join("public/tactics/baojianpin/index.html").is_file() && !tactics.is_symlink(),
+        "the new output has the real page"
+    );
+}
+
+#[test]
+fn markup_the_fast_minifier_rejects_is_still_minified() {
+    // A closing tag that matches nothing stops the one-pass minifier half-way through its buffer;
+    // the page is rendered again and minified by the full minifier instead.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(
+        root,
+        "templates/tactic.html",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n  <title>{{ page.title }}</title>\n</head>\n<body>\n  <main>\n    <p>{{ page.title }}</div>\n    <p>  第二段  </p>\n  </main>\n  {{ page_qr | safe }}\n</body>\n</html>\n",
+    );
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(root.join("public/tactics/baojianpin/index.html")).unwrap();
+    assert!(page.contains("保健品骗局"), "{page}");
+    assert!(page.contains("第二段"), "{page}");
+    assert!(!page.contains("\n    <p>"), "not minified: {page}");
+    assert!(
+        page.contains("<svg") && !page.contains("fangpian-qr"),
+        "QR code spliced in: {page}"
+    );
+}
