@@ -80,8 +80,12 @@ def run(binary, root, out, extra=()):
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"build failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
-    marks = dict((name, float(ms)) for ms, name in re.findall(r"\[timing\]\s+([\d.]+) ms\s+(.+)", p.stderr))
-    print_ms = marks.get("print done", marks["markdown rendered"]) - marks["markdown rendered"]
+    # Lines look like "[timing]    123.4 ms    80 MiB  print done".
+    marks = dict((name, float(ms)) for ms, name in
+                 re.findall(r"\[timing\]\s+([\d.]+) ms\s+(?:\d+ MiB\s+)?(.+)", p.stderr))
+    # The print phase runs between the list summaries and "print done" (absent with --no-print).
+    start = marks["list summaries ready"]
+    print_ms = marks.get("print done", start) - start
     m = re.search(r"(\d+) 份海报和三折页 PDF（新排版 (\d+) 份）", p.stdout)
     docs = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
     return wall, print_ms, docs
