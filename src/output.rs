@@ -332,14 +332,20 @@ fn remove_tree(dir: &Path) {
     files.par_iter().for_each(|f| {
         let _ = std::fs::remove_file(f);
     });
-    // Deepest folders first; folders of the same depth are independent.
+    remove_dirs_deepest_first(dirs);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Remove empty folders given with their depth: deepest first, folders of the same depth in
+/// parallel (they are independent).
+fn remove_dirs_deepest_first(mut dirs: Vec<(usize, PathBuf)>) {
+    use rayon::prelude::*;
     dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for depth in dirs.chunk_by(|a, b| a.0 == b.0) {
         depth.par_iter().for_each(|(_, d)| {
             let _ = std::fs::remove_dir(d);
         });
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Delete `dir`, a tree that is expected to hold `files` (relative paths, as this build wrote them
@@ -382,14 +388,7 @@ fn remove_known_tree(dir: &Path, files: &[String]) {
             let _ = std::fs::remove_file(dir.join(f));
         }
     });
-    // Deepest folders first; folders of the same depth are independent.
-    let mut safe: Vec<&str> = safe.into_iter().collect();
-    safe.sort_by_key(|f| (std::cmp::Reverse(depth(f)), *f));
-    for level in safe.chunk_by(|a, b| depth(a) == depth(b)) {
-        level.par_iter().for_each(|f| {
-            let _ = std::fs::remove_dir(dir.join(f));
-        });
-    }
+    remove_dirs_deepest_first(safe.into_iter().map(|f| (depth(f), dir.join(f))).collect());
     if std::fs::remove_dir(dir).is_err() && dir.exists() {
         remove_tree(dir);
     }
