@@ -16,11 +16,11 @@ const MARKER_TEXT: &[u8] =
 
 /// Where rendered files go: a staging folder, or nowhere (for `check`).
 pub trait Sink: Sync {
-    fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic>;
-    /// Write the concatenation of `parts` (a page with its QR code spliced in, without joining the
-    /// parts in memory first).
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        self.write(rel, &parts.concat())
+    /// Write the concatenation of `parts` as `rel` (a page with its QR code spliced in, without
+    /// joining the parts in memory first).
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic>;
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
+        self.write_parts(rel, &[data])
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic>;
 }
@@ -29,7 +29,7 @@ pub trait Sink: Sync {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+    fn write_parts(&self, _: &str, _: &[&[u8]]) -> Result<(), Diagnostic> {
         Ok(())
     }
     fn copy(&self, _: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -232,11 +232,6 @@ impl Drop for Staging {
 }
 
 impl Sink for Staging {
-    fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
-        self.record(rel);
-        write_under(&self.dir, rel, &[data])
-    }
-
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
         self.record(rel);
         write_under(&self.dir, rel, parts)
@@ -253,10 +248,6 @@ impl Sink for Staging {
 pub struct DirSink(pub PathBuf);
 
 impl Sink for DirSink {
-    fn write(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
-        write_under(&self.0, rel, &[data])
-    }
-
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
         write_under(&self.0, rel, parts)
     }
@@ -359,7 +350,7 @@ fn remove_dirs_deepest_first(mut dirs: Vec<(usize, PathBuf)>) {
 /// symbolic link, so a link someone put into the output cannot lead the deletion elsewhere.
 fn remove_known_tree(dir: &Path, files: &[String]) {
     use rayon::prelude::*;
-    // Every folder that holds a listed file, with its depth.
+    // Every folder that holds a listed file, and their ancestors.
     let mut folders: HashSet<&str> = HashSet::new();
     for f in files {
         let mut s = f.as_str();
