@@ -1,0 +1,58 @@
+//! The page minifier: minify-html-onepass with fangpian's text-run patch
+//! (vendor/minify-html-onepass/PATCHED.md) must give exactly what the published crate gives.
+//! The expected strings were produced by the unpatched minify-html-onepass 0.18.1; each case
+//! stops a run of plain text in a different way (whitespace, entity, `<`, end of element).
+
+use fangpian::render::minify;
+
+fn check(input: &str, expected: &str) {
+    let got = String::from_utf8(minify(input)).expect("minified HTML is UTF-8");
+    assert_eq!(got, expected, "minifying {input:?}");
+}
+
+#[test]
+fn whitespace_in_chinese_text_collapses_to_one_space() {
+    check(
+        "<p>防骗  提醒：\n  不要 转账</p>",
+        "<p>防骗 提醒： 不要 转账",
+    );
+}
+
+#[test]
+fn whitespace_in_pre_and_textarea_is_kept() {
+    check(
+        "<pre>  两个  空格\n 保留 </pre>",
+        "<pre>  两个  空格\n 保留 </pre>",
+    );
+    check(
+        "<textarea>  原样\n  保留  </textarea>",
+        "<textarea>  原样\n  保留  </textarea>",
+    );
+}
+
+#[test]
+fn entities_inside_text_are_still_normalised() {
+    check("<p>a &lt;b c &amp; d</p>", "<p>a &LTb c & d");
+    check("<p>&lt;script&gt; 不会 执行</p>", "<p>&LTscript> 不会 执行");
+    check(
+        "<p>&a&#109;p; 和 &am&am&#112;</p>",
+        "<p>&ampamp; 和 &am&ampamp",
+    );
+}
+
+#[test]
+fn a_literal_less_than_sign_in_text_is_kept() {
+    check("<p>1 < 2 和 3</p>", "<p>1 < 2 和 3");
+}
+
+#[test]
+fn tags_after_text_are_still_minified() {
+    check(
+        "<ul>\n  <li>一\n  <li>二</li>\n</ul>",
+        "<ul><li>一 <li>二</ul>",
+    );
+    check(
+        "<p>电话 <a href=\"tel:96110\">96110</a> 。</p>",
+        "<p>电话 <a href=tel:96110>96110</a> 。",
+    );
+}
