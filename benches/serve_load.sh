@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Load and safety check of the preview server: wrk for 20 s at 64 connections on loopback must give zero
 # errors; traversal attempts get 404; every file type gets its content type.
-# Usage: benches/serve_load.sh [SECONDS]   (needs wrk and curl; builds nothing: run `cargo build --release` first)
+# Usage: benches/serve_load.sh [SECONDS]   (needs wrk and curl; builds nothing: run `cargo build --release` first,
+# or set FANGPIAN_BIN to the fangpian binary to use, as CI does with the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
-bin=target/release/fangpian
-[ -x "$bin" ] || { echo "build the release binary first: cargo build --release" >&2; exit 1; }
+bin=${FANGPIAN_BIN:-target/release/fangpian}
+[ -x "$bin" ] || { echo "build the release binary first: cargo build --release (or set FANGPIAN_BIN)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin" init "$work/site" >/dev/null

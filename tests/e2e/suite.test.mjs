@@ -3,7 +3,8 @@
 // 375×812 and 1280×800: axe-core (WCAG 2.x A–AAA + best practices) with zero violations, measured type
 // sizes, line height, block width, paragraph spacing, target sizes, focus rings, no horizontal scroll at
 // 320 px and at 200 % text, the text-size control, pages without JavaScript, sanitized hostile markdown,
-// and page weight. Run: `npm ci && npm test` in tests/e2e (after `cargo build --release`).
+// and page weight. Run: `npm ci && npm test` in tests/e2e (it runs `cargo build --release` first). With
+// FANGPIAN_BIN set, it uses that binary instead and builds nothing (CI uses the debug build of `cargo test`).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -18,7 +19,7 @@ import { serve } from "./server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
-const bin = path.join(repo, "target", "release", "fangpian");
+const bin = process.env.FANGPIAN_BIN || path.join(repo, "target", "release", "fangpian");
 const shots = path.join(here, "screenshots");
 const VIEWPORTS = [
   { name: "phone", width: 375, height: 812 },
@@ -57,7 +58,9 @@ async function pool(items, fn) {
 }
 
 before(async () => {
-  execFileSync("cargo", ["build", "--release"], { cwd: repo, stdio: "inherit" }); // no-op when up to date
+  if (!process.env.FANGPIAN_BIN) {
+    execFileSync("cargo", ["build", "--release"], { cwd: repo, stdio: "inherit" }); // no-op when up to date
+  }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fangpian-e2e-"));
   build(repo, path.join(tmp, "public"));
   // A site with hostile markdown, for the sanitizing check.
