@@ -87,8 +87,89 @@ fn rel_string(p: &Path) -> String {
         .join("/")
 }
 
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+/// Editor and operating-system debris, skipped and never published: hidden files (`.DS_Store`,
+/// `.x.md.swp`), backups (`x.md~`, `#x.md#`), Office lock files (`~$稿子.docx`), `Thumbs.db`,
+/// `desktop.ini`.
+pub fn is_ignored(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.starts_with("~$")
+        || lower.ends_with(".swp")
+        || ["thumbs.db", "ehthumbs.db", "desktop.ini"].contains(&lower.as_str())
+}
+
+/// The `.md` name a misnamed content file should have: `x.txt`, `x.md.txt`, `x.markdown`, `x.mdown`,
+/// `x.mkd` and upper- or mixed-case `x.MD` never become pages, and must not be published raw.
+fn misnamed_page(name: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    let stem_len = [
+        ".md.txt",
+        ".markdown",
+        ".mdown",
+        ".mkdn",
+        ".mkd",
+        ".txt",
+        ".md",
+    ]
+    .iter()
+    .find(|ext| lower.ends_with(*ext))
+    .map(|ext| name.len() - ext.len())?;
+    let fixed = format!("{}.md", &name[..stem_len]);
+    (fixed != name).then_some(fixed)
+}
+
+/// Whether a file that is not named `.md` starts with front matter (`+++` or YAML's `---`).
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path)
+        .and_then(|f| f.take(8).read(&mut head))
+        .unwrap_or(0);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    let head = head.strip_prefix(b"\r").unwrap_or(head);
+    ["+++\n", "+++\r", "---\n", "---\r"]
+        .iter()
+        .any(|m| head.starts_with(m.as_bytes()))
+}
+
+/// A content file that would have been published raw: named like a page but not `.md`, or text with
+/// front matter under another name. Points at its first line.
+fn misnamed_content(abs: &Path, rel: &str, fixed: Option<&str>) -> Diagnostic {
+    let display = Path::new("content").join(rel);
+    let bytes = std::fs::read(abs).unwrap_or_default();
+    let text: Arc<str> = Arc::from(String::from_utf8_lossy(
+        &bytes[..bytes.len().min(64 * 1024)],
+    ));
+    let first_line = text.find('\n').unwrap_or(text.len());
+    let dir = parent_dir(rel);
+    let target = |name: &str| {
+        if dir.is_empty() {
+            format!("content/{name}")
+        } else {
+            format!("content/{dir}/{name}")
+        }
+    };
+    let (message, hint) = match fixed {
+        Some(f) => (
+            format!("{} 不是 .md 文件，不会变成网页", display.display()),
+            format!(
+                "要发布成网页，把它改名为 {}；如果是内部材料或草稿，请移到 content 目录以外（例如站点目录下的 drafts/），content 里的其他文件会原样发布到网站上",
+                target(f)
+            ),
+        ),
+        None => (
+            format!("{} 开头是 front matter，看起来是一篇内容，但文件名不是 .md", display.display()),
+            "内容文件要用 .md 结尾才会变成网页；如果是内部材料或草稿，请移到 content 目录以外（例如站点目录下的 drafts/），否则它会被原样发布到网站上".to_string(),
+        ),
+    };
+    Diagnostic::error(codes::MISNAMED_CONTENT, message)
+        .at(&display, &text, 0..first_line)
+        .label("这个文件不会变成网页")
+        .hint(hint)
 }
 
 /// Walk `content/`, refusing symlinks that lead outside the site root.
@@ -165,12 +246,19 @@ fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
+        if let Some(fixed) = misnamed_page(&name) {
+            errs.push(misnamed_content(entry.path(), &rel, Some(&fixed)));
+            continue;
+        }
         let role = if name == "_index.md" {
             FileRole::Section
         } else if name == "index.md" {
             FileRole::Page { bundle: true }
         } else if name.ends_with(".md") {
             FileRole::Page { bundle: false }
+        } else if starts_with_front_matter(entry.path()) {
+            errs.push(misnamed_content(entry.path(), &rel, None));
+            continue;
         } else {
             FileRole::Asset
         };

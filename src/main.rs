@@ -94,6 +94,11 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// 主题：`fangpian theme copy` 把内置主题整个复制到 themes/default/，方便全面修改
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// 在一个新文件夹里生成示例站点
     Init {
         /// 要创建的文件夹
@@ -102,6 +107,44 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// 把内置默认主题的全部文件复制到 站点/themes/default/（已有的文件不覆盖，除非加 --force）
+    Copy {
+        /// 站点根目录，默认当前目录
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// 覆盖站点里已有的同名主题文件
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn theme_command(action: ThemeAction) -> ExitCode {
+    let ThemeAction::Copy { root, force } = action;
+    let root = build::root_or_cwd(root.as_deref());
+    match fangpian::scaffold::copy_theme(&root, force) {
+        Ok(done) => {
+            println!(
+                "已把内置主题复制到 {}：写入 {} 个文件，保留站点已有的 {} 个文件{}。",
+                root.join("themes").join("default").display(),
+                done.written.len(),
+                done.kept.len(),
+                if done.kept.is_empty() {
+                    ""
+                } else {
+                    "（要用内置版本覆盖它们，加 --force）"
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_all(&[d]);
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -262,6 +305,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Theme { action } => theme_command(action),
         Command::Init { dir, force } => match fangpian::scaffold::init(&dir, force) {
             Ok(files) => {
                 println!(

@@ -1,6 +1,7 @@
 //! Creating things for writers: `fangpian init DIR` (the starter site embedded in the binary) and
 //! `fangpian new KIND "标题"` (a content file from the theme's archetype, with an ASCII pinyin slug and
-//! today's date, never overwriting).
+//! today's date, never overwriting), and `fangpian theme copy` (the embedded default theme written into
+//! the site for full customisation, keeping files the site already has).
 
 use std::path::{Path, PathBuf};
 
@@ -182,4 +183,38 @@ pub fn new_content(
     std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
     std::fs::write(&path, body).map_err(|e| io_err(&path, e))?;
     Ok(path)
+}
+
+/// What `fangpian theme copy` did: files written, and files left alone because the site had them.
+#[derive(Debug, Default)]
+pub struct ThemeCopy {
+    pub written: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+}
+
+/// Copy every file of the embedded default theme into `ROOT/themes/default/` for full customisation.
+/// Files the site already has are kept (never overwritten) unless `force`.
+pub fn copy_theme(root: &Path, force: bool) -> Result<ThemeCopy, Diagnostic> {
+    if !root.join("site.toml").is_file() {
+        return Err(Diagnostic::error(
+            codes::SITE_MISSING,
+            format!("{} 不是站点目录（没有 site.toml）", root.display()),
+        )
+        .hint("在站点目录（有 site.toml 的那个文件夹）里运行，或者加 --root 站点目录"));
+    }
+    let to = root.join("themes").join("default");
+    let mut done = ThemeCopy::default();
+    for (rel, bytes) in crate::theme::default_theme_files() {
+        let dest = to.join(&rel);
+        if dest.exists() && !force {
+            done.kept.push(dest);
+            continue;
+        }
+        if let Some(p) = dest.parent() {
+            std::fs::create_dir_all(p).map_err(|e| io_err(p, e))?;
+        }
+        std::fs::write(&dest, bytes).map_err(|e| io_err(&dest, e))?;
+        done.written.push(dest);
+    }
+    Ok(done)
 }

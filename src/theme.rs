@@ -2,6 +2,7 @@
 //! `templates/` overriding theme templates by name; compiling them into one Tera instance and listing
 //! their static files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,7 +54,7 @@ pub fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            if rel.split('/').any(|s| s.starts_with('.')) {
+            if rel.split('/').any(crate::content::is_ignored) {
                 continue;
             }
             out.push((rel, e.path().to_path_buf()));
@@ -138,44 +139,80 @@ pub fn tera_error_text(e: &tera::Error) -> String {
     text
 }
 
-impl Theme {
-    /// Load the theme named in `site.toml` and the site's template overrides.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let theme_dir = root.join("themes").join(name);
-        let mut templates: Vec<TemplateFile> = Vec::new();
-        let mut statics: Vec<(String, StaticSource)> = Vec::new();
-        let origin;
-        if theme_dir.is_dir() {
-            origin = format!("themes/{name}");
-            for (rel, path) in read_dir_files(&theme_dir.join("templates")) {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    vec![Diagnostic::error(
-                        codes::UNREADABLE,
-                        format!("读不了模板 {}：{e}", path.display()),
-                    )]
-                })?;
-                templates.push(TemplateFile {
-                    name: rel.clone(),
-                    display: PathBuf::from(format!("themes/{name}/templates/{rel}")),
-                    text,
-                });
-            }
-            for (rel, path) in read_dir_files(&theme_dir.join("static")) {
-                statics.push((rel, StaticSource::Disk(path)));
-            }
-        } else if name == "default" {
-            origin = "内置默认主题".to_string();
-            for (rel, bytes) in default_theme_files() {
-                if let Some(t) = rel.strip_prefix("templates/") {
-                    templates.push(TemplateFile {
+/// Layers of a theme, lowest first: the embedded default theme, the site's `themes/<name>/`, then the
+/// site's own `templates/` and `static/`. A file in a higher layer replaces the file of the same name
+/// below it; every other file stays, so a site can override one template or add `fonts/` alone.
+struct Layers {
+    templates: BTreeMap<String, TemplateFile>,
+    statics: BTreeMap<String, StaticSource>,
+}
+
+impl Layers {
+    fn embedded() -> Layers {
+        let mut l = Layers {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
+        for (rel, bytes) in default_theme_files() {
+            if let Some(t) = rel.strip_prefix("templates/") {
+                l.templates.insert(
+                    t.to_string(),
+                    TemplateFile {
                         name: t.to_string(),
                         display: PathBuf::from(format!("(内置主题)/templates/{t}")),
                         text: String::from_utf8_lossy(bytes).into_owned(),
-                    });
-                } else if let Some(s) = rel.strip_prefix("static/") {
-                    statics.push((s.to_string(), StaticSource::Embedded(bytes)));
-                }
+                    },
+                );
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                l.statics
+                    .insert(s.to_string(), StaticSource::Embedded(bytes));
             }
+        }
+        l
+    }
+
+    /// Put the templates of `dir` (shown as `display/…` in messages) over the lower layers.
+    fn add_templates(&mut self, dir: &Path, display: &str) -> Result<(), Vec<Diagnostic>> {
+        for (rel, path) in read_dir_files(dir) {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                vec![Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!("读不了模板 {display}/{rel}：{e}"),
+                )]
+            })?;
+            let t = TemplateFile {
+                name: rel.clone(),
+                display: PathBuf::from(format!("{display}/{rel}")),
+                text,
+            };
+            self.templates.insert(rel, t);
+        }
+        Ok(())
+    }
+
+    fn add_statics(&mut self, dir: &Path) {
+        for (rel, path) in read_dir_files(dir) {
+            self.statics.insert(rel, StaticSource::Disk(path));
+        }
+    }
+}
+
+impl Theme {
+    /// Load the theme named in `site.toml` and the site's template overrides, layered per file over
+    /// the embedded default theme (see [`Layers`]).
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_dir = root.join("themes").join(name);
+        let mut layers = Layers::embedded();
+        let origin = if theme_dir.is_dir() {
+            let display = format!("themes/{name}");
+            layers.add_templates(
+                &theme_dir.join("templates"),
+                &format!("{display}/templates"),
+            )?;
+            layers.add_statics(&theme_dir.join("static"));
+            display
+        } else if name == "default" {
+            "内置默认主题".to_string()
         } else {
             return Err(vec![
                 Diagnostic::error(codes::THEME_MISSING, format!("找不到主题「{name}」"))
@@ -183,27 +220,12 @@ impl Theme {
                         "site.toml 里 theme = \"{name}\"，但站点下没有 themes/{name}/ 目录；改成 theme = \"default\" 使用内置主题"
                     )),
             ]);
-        }
+        };
         // The site's own templates/ and static/ override the theme's by name.
-        for (rel, path) in read_dir_files(&root.join("templates")) {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                vec![Diagnostic::error(
-                    codes::UNREADABLE,
-                    format!("读不了模板 {}：{e}", path.display()),
-                )]
-            })?;
-            templates.retain(|t| t.name != rel);
-            templates.push(TemplateFile {
-                name: rel.clone(),
-                display: PathBuf::from(format!("templates/{rel}")),
-                text,
-            });
-        }
-        for (rel, path) in read_dir_files(&root.join("static")) {
-            statics.retain(|(r, _)| *r != rel);
-            statics.push((rel, StaticSource::Disk(path)));
-        }
-        statics.sort_by(|a, b| a.0.cmp(&b.0));
+        layers.add_templates(&root.join("templates"), "templates")?;
+        layers.add_statics(&root.join("static"));
+        let templates: Vec<TemplateFile> = layers.templates.into_values().collect();
+        let statics: Vec<(String, StaticSource)> = layers.statics.into_iter().collect();
 
         // Check each template's syntax on its own, to point at the right file and line.
         let mut errs = Vec::new();
