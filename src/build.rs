@@ -1,7 +1,6 @@
 //! The build pipeline shared by `build` and `check`: load (config, hotlines, content) → `Site` →
 //! markdown → HTML via Tera → one output writer (staging folder swapped in atomically).
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -9,11 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, Failure, codes, did_you_mean};
+use crate::diag::{Diagnostic, Failure, codes};
 use crate::feeds;
 use crate::hotlines::Hotlines;
 use crate::markdown::{self, LinkContext};
-use crate::output::{NullSink, Sink, Staging};
+use crate::output::{NullSink, Recorder, Sink, Staging};
 use crate::render::{Bodies, RenderCache, Renderer};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
@@ -101,7 +100,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Failure> {
             }
         }
     }
-    check_anchors(&site, &bodies, &mut errs);
+    crate::links::check_anchors(&site, &bodies, &mut errs);
     for p in &site.pages {
         if let crate::frontmatter::KindFields::Alert {
             expires: Some(e), ..
@@ -163,69 +162,6 @@ pub fn render_markdown(site: &Site) -> Bodies {
     Bodies { pages, sections }
 }
 
-/// Check every `@/x.md#anchor` against the target's heading ids.
-pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, &BTreeSet<String>> = HashMap::new();
-    for (p, r) in site.pages.iter().zip(&bodies.pages) {
-        ids.insert(p.rel.as_str(), &r.ids);
-    }
-    let section_rels: Vec<String> = site
-        .sections
-        .iter()
-        .map(|s| {
-            if s.dir.is_empty() {
-                "_index.md".into()
-            } else {
-                format!("{}/_index.md", s.dir)
-            }
-        })
-        .collect();
-    for (rel, r) in section_rels.iter().zip(&bodies.sections) {
-        ids.insert(rel.as_str(), &r.ids);
-    }
-    let pages = site
-        .pages
-        .iter()
-        .zip(&bodies.pages)
-        .map(|(p, r)| (&p.file, &p.source, r));
-    let sections = site
-        .sections
-        .iter()
-        .zip(&bodies.sections)
-        .filter_map(|(s, r)| s.file.as_ref().map(|f| (f, &s.source, r)));
-    for (file, source, r) in pages.chain(sections) {
-        for a in &r.anchors {
-            let Some(target_ids) = ids.get(a.target.as_str()) else {
-                continue;
-            };
-            if !target_ids.contains(&a.anchor) {
-                let candidates: Vec<&str> = target_ids.iter().map(String::as_str).collect();
-                let hint = if candidates.is_empty() {
-                    format!(
-                        "{} 里没有小标题；去掉 #{} 直接链接到文章",
-                        a.target, a.anchor
-                    )
-                } else {
-                    format!(
-                        "{}（{} 里的小标题锚点）",
-                        did_you_mean(&a.anchor, &candidates),
-                        a.target
-                    )
-                };
-                errs.push(
-                    Diagnostic::error(
-                        codes::BROKEN_ANCHOR,
-                        format!("{} 里没有 #{} 这个位置", a.target, a.anchor),
-                    )
-                    .at(file, source, a.span.clone())
-                    .label("找不到这个锚点")
-                    .hint(hint),
-                );
-            }
-        }
-    }
-}
-
 /// Write the Atom feed, sitemap and robots.txt. Returns the write errors.
 pub fn write_feeds(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
     [
@@ -258,6 +194,8 @@ pub fn write_site(
     check_only: bool,
 ) -> Result<Written, Failure> {
     let site = &loaded.site;
+    let recorder = Recorder::new(sink);
+    let sink = &recorder;
     let mut cache = RenderCache::new(site, &loaded.bodies);
     crate::timing::mark("list summaries ready");
     let mut documents = 0;
@@ -269,6 +207,9 @@ pub fn write_site(
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
+        for rel in made.sizes.keys().chain(plan.items.iter().flat_map(|it| &it.previews)) {
+            sink.note(rel);
+        }
         cache.set_print(
             plan.items
                 .iter()
@@ -299,6 +240,12 @@ pub fn write_site(
             errs.push(e);
         }
     }
+    let written = recorder.into_paths();
+    errs.extend(crate::links::check_site_links(
+        site,
+        &loaded.bodies,
+        &written,
+    ));
     if errs.is_empty() {
         Ok(Written {
             html_pages,

@@ -7,11 +7,13 @@
 pub mod build;
 pub mod checks;
 pub mod config;
+pub mod confusables;
 pub mod content;
 pub mod diag;
 pub mod feeds;
 pub mod frontmatter;
 pub mod hotlines;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod print;

@@ -39,6 +39,45 @@ impl Sink for NullSink {
     }
 }
 
+/// Passes every file on to another sink and remembers its path, so that links can be checked
+/// against everything a build writes (or, for `check`, would write).
+pub struct Recorder<'a> {
+    inner: &'a dyn Sink,
+    paths: Mutex<HashSet<String>>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Recorder {
+            inner,
+            paths: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Remember a path written elsewhere (print's files, which `check` lays out but never writes).
+    pub fn note(&self, rel: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+    }
+
+    pub fn into_paths(self) -> HashSet<String> {
+        self.paths.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        self.note(rel);
+        self.inner.write_parts(rel, parts)
+    }
+    fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.note(rel);
+        self.inner.copy(rel, src)
+    }
+}
+
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         codes::OUTPUT_IO,

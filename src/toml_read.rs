@@ -10,6 +10,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::confusables;
 use crate::diag::{Diagnostic, codes, did_you_mean};
 
 /// A value together with its byte range in the file it came from.
@@ -123,21 +124,102 @@ impl<'a> Doc<'a> {
         span.start + self.offset..span.end + self.offset
     }
 
-    /// Parse a TOML document, turning a syntax error into a Chinese diagnostic.
+    /// Parse a TOML document, turning a syntax error into a Chinese diagnostic. Full-width
+    /// punctuation and odd spaces outside strings are reported first, each naming the character.
     pub fn parse_table<'i>(&self, text: &'i str) -> Result<DeTable<'i>, Vec<Diagnostic>> {
+        let confusables = confusables::scan_toml(text);
+        if !confusables.is_empty() {
+            return Err(confusables
+                .into_iter()
+                .map(|(at, c)| self.confusable(at..at + c.ch.len_utf8(), c))
+                .collect());
+        }
         match DeTable::parse(text) {
             Ok(t) => Ok(t.into_inner()),
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
                 let detail = e.message().trim().to_string();
+                let hint = date_line_fix(text, span.start)
+                    .map(|fixed| format!("日期写成 年-月-日，不加引号：{fixed}"))
+                    .unwrap_or_else(|| toml_hint(&detail));
                 Err(vec![
                     self.error(codes::TOML_SYNTAX, "TOML 语法错误", span)
                         .label(format!("这里写得不对（{detail}）"))
-                        .hint(toml_hint(&detail)),
+                        .hint(hint),
                 ])
             }
         }
     }
+
+    /// A character from [`confusables::TABLE`] at `span` (relative to the TOML text).
+    fn confusable(&self, span: Range<usize>, c: &confusables::Confusable) -> Diagnostic {
+        self.error(
+            codes::CONFUSABLE_CHAR,
+            format!("这里有一个{}", c.describe()),
+            span,
+        )
+        .label(format!("{}，TOML 要用半角字符", c.name))
+        .hint(c.fix())
+    }
+
+    /// An invisible character inside the string value of `key` (the value at `span`): an error,
+    /// except for an odd space in free text, which may be meant.
+    fn check_invisible(&self, key: &str, value: &str, span: Range<usize>) -> Option<Diagnostic> {
+        let (at, c) = confusables::invisible_in(value)?;
+        let is_ident = confusables::IDENTIFIER_KEYS.contains(&key);
+        if !is_ident && matches!(c.ch, '\u{00A0}' | '\u{3000}') {
+            return None;
+        }
+        let abs = self.abs(span);
+        let raw = self.source.get(abs.clone()).unwrap_or("");
+        let spot = raw
+            .find(&value[at.clone()])
+            .map_or(abs.clone(), |i| abs.start + i..abs.start + i + at.len());
+        Some(
+            Diagnostic::error(
+                codes::CONFUSABLE_CHAR,
+                format!("`{key}` 的值里有一个看不见的字符{}", c.describe()),
+            )
+            .at(self.file, self.source, spot)
+            .label(match value[..at.start].chars().rev().take(4).collect::<String>() {
+                before if before.is_empty() => format!("这里藏着{}（在最前面）", c.name),
+                before => format!(
+                    "这里藏着{}（在「{}」后面）",
+                    c.name,
+                    before.chars().rev().collect::<String>()
+                ),
+            })
+            .hint(format!("{}；从 Word 或网页复制的文字常带这种字符", c.fix())),
+        )
+    }
+}
+
+/// A date written `2024/5/20`, `2024.5.20`, `2024-5-20` or `2024年5月20日` (quoted or not): the
+/// corrected `YYYY-MM-DD`.
+pub fn loose_date(text: &str) -> Option<String> {
+    let t = text.trim().trim_matches(['"', '\'']).trim();
+    let t = t.strip_suffix('日').unwrap_or(t);
+    let parts: Vec<&str> = t
+        .split(['/', '.', '-', '年', '月'])
+        .map(str::trim)
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let month = Month::try_from(m).ok()?;
+    (y >= 1000 && Date::from_calendar_date(y, month, d).is_ok())
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The line holding `offset`, corrected, when it is `key = <a date in a loose form>`.
+fn date_line_fix(text: &str, offset: usize) -> Option<String> {
+    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let fixed = loose_date(value.split('#').next()?)?;
+    (!key.is_empty()).then(|| format!("{key} = {fixed}"))
 }
 
 fn toml_hint(detail: &str) -> String {
@@ -235,10 +317,13 @@ impl<'a, 'i> Table<'a, 'i> {
     pub fn opt_sp_str(&self, key: &str, errs: &mut Vec<Diagnostic>) -> Option<Sp<String>> {
         let v = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(Sp {
-                value: s.to_string(),
-                span: self.doc.abs(v.span()),
-            }),
+            DeValue::String(s) => {
+                errs.extend(self.doc.check_invisible(key, s, v.span()));
+                Some(Sp {
+                    value: s.to_string(),
+                    span: self.doc.abs(v.span()),
+                })
+            }
             _ => {
                 errs.push(self.wrong_type(key, "文字（字符串）", v, "\"……\""));
                 None
@@ -314,6 +399,12 @@ impl<'a, 'i> Table<'a, 'i> {
                 span: self.doc.abs(v.span()),
             }),
             None => {
+                let hint = match v.get_ref() {
+                    DeValue::String(s) if let Some(fixed) = loose_date(s) => {
+                        format!("日期写成 年-月-日，不加引号：{key} = {fixed}")
+                    }
+                    _ => format!("日期写成 年-月-日，例如：{key} = 2024-05-01"),
+                };
                 errs.push(
                     self.doc
                         .error(
@@ -322,7 +413,7 @@ impl<'a, 'i> Table<'a, 'i> {
                             v.span(),
                         )
                         .label("看不懂这个日期")
-                        .hint(format!("日期写成 年-月-日，例如：{key} = 2024-05-01")),
+                        .hint(hint),
                 );
                 None
             }
@@ -338,10 +429,13 @@ impl<'a, 'i> Table<'a, 'i> {
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Sp {
-                    value: s.to_string(),
-                    span: self.doc.abs(item.span()),
-                }),
+                DeValue::String(s) => {
+                    errs.extend(self.doc.check_invisible(key, s, item.span()));
+                    out.push(Sp {
+                        value: s.to_string(),
+                        span: self.doc.abs(item.span()),
+                    })
+                }
                 other => {
                     errs.push(
                         self.doc

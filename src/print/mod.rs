@@ -529,15 +529,16 @@ impl<'a> Printer<'a> {
         let pdf = compiled
             .pdf(&w.doc.rel)
             .map_err(|e| self.diagnose(page, w, e))?;
-        let pngs: Vec<Vec<u8>> = if want_previews {
+        let pngs: Vec<Vec<u8>> = if want_previews && !check_only {
             (0..compiled.pages())
                 .filter_map(|p| compiled.png(p, PREVIEW_WIDTH))
                 .collect()
         } else {
             Vec::new()
         };
-        self.cache.put(&key, &pdf, &pngs);
+        // `check` writes nothing anywhere, the cache included.
         if !check_only {
+            self.cache.put(&key, &pdf, &pngs);
             self.write(sink, w, &pdf, &pngs)?;
         }
         Ok((w.doc.rel.clone(), pdf.len() as u64, true))

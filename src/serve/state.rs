@@ -197,7 +197,7 @@ impl State {
         }
         // Anchors into or out of the edited pages may now be broken.
         let mut errs = Vec::new();
-        build::check_anchors(&self.loaded.site, &self.loaded.bodies, &mut errs);
+        crate::links::check_anchors(&self.loaded.site, &self.loaded.bodies, &mut errs);
         if !errs.is_empty() {
             for (i, page, body) in previous {
                 self.loaded.site.pages[i] = page;
