@@ -207,7 +207,11 @@ pub fn write_site(
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
-        for rel in made.sizes.keys().chain(plan.items.iter().flat_map(|it| &it.previews)) {
+        for rel in made
+            .sizes
+            .keys()
+            .chain(plan.items.iter().flat_map(|it| &it.previews))
+        {
             sink.note(rel);
         }
         cache.set_print(

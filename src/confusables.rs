@@ -66,7 +66,10 @@ impl Confusable {
     /// `把全角等号「＝」改成半角「=」` or `删掉零宽空格（U+200B）`.
     pub fn fix(&self) -> String {
         match (self.invisible, self.instead) {
-            (_, "") => format!("删掉{}（U+{:04X}，看不见，但在那里）", self.name, self.ch as u32),
+            (_, "") => format!(
+                "删掉{}（U+{:04X}，看不见，但在那里）",
+                self.name, self.ch as u32
+            ),
             (true, " ") => format!(
                 "把{}（U+{:04X}）改成普通的半角空格，或者删掉",
                 self.name, self.ch as u32

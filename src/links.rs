@@ -71,10 +71,13 @@ pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
     }
 }
 
-
 /// Check every plain site link of every body against `written` (output paths relative to the output
 /// folder, `tactics/x/index.html`). A broken link or anchor is an error with the closest existing URL.
-pub fn check_site_links(site: &Site, bodies: &Bodies, written: &HashSet<String>) -> Vec<Diagnostic> {
+pub fn check_site_links(
+    site: &Site,
+    bodies: &Bodies,
+    written: &HashSet<String>,
+) -> Vec<Diagnostic> {
     let mut ids: HashMap<&str, &BTreeSet<String>> = HashMap::new();
     for (p, r) in site.pages.iter().zip(&bodies.pages) {
         ids.insert(p.path.as_str(), &r.ids);
@@ -95,7 +98,11 @@ pub fn check_site_links(site: &Site, bodies: &Bodies, written: &HashSet<String>)
     let mut errs = Vec::new();
     for (file, source, own, r) in pages.chain(sections) {
         for l in &r.links {
-            let target = if l.url.is_empty() { own.to_string() } else { decode(&l.url) };
+            let target = if l.url.is_empty() {
+                own.to_string()
+            } else {
+                decode(&l.url)
+            };
             let problem = match output_file(&target, written) {
                 None => Some(broken_link(&target, written)),
                 Some(_) => l.anchor.as_deref().and_then(|a| {
@@ -107,9 +114,9 @@ pub fn check_site_links(site: &Site, bodies: &Bodies, written: &HashSet<String>)
             if let Some((code, message, label, hint)) = problem {
                 errs.push(
                     Diagnostic::error(code, format!("链接 `{}` {message}", l.written))
-                    .at(file, source, l.span.clone())
-                    .label(label)
-                    .hint(hint),
+                        .at(file, source, l.span.clone())
+                        .label(label)
+                        .hint(hint),
                 );
             }
         }
@@ -138,7 +145,10 @@ fn output_file(url: &str, written: &HashSet<String>) -> Option<String> {
 type Problem = (&'static str, String, &'static str, String);
 
 fn broken_link(target: &str, written: &HashSet<String>) -> Problem {
-    let is_file = target.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let is_file = target
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
     let urls: Vec<String> = written
         .iter()
         .filter(|w| is_file != w.ends_with("index.html"))
@@ -166,7 +176,10 @@ fn broken_anchor(target: &str, anchor: &str, known: &BTreeSet<String>) -> Proble
     let hint = if candidates.is_empty() {
         format!("{target} 里没有小标题；去掉 #{anchor}")
     } else {
-        format!("{}（{target} 里的小标题锚点）", did_you_mean(anchor, &candidates))
+        format!(
+            "{}（{target} 里的小标题锚点）",
+            did_you_mean(anchor, &candidates)
+        )
     };
     (
         codes::BROKEN_ANCHOR,

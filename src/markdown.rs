@@ -513,10 +513,18 @@ fn resolve_dest(
         out.diagnostics.push(
             Diagnostic::error(
                 codes::CONFUSABLE_CHAR,
-                format!("链接 `{}` 里有一个看不见的字符{}", dest.trim(), c.describe()),
+                format!(
+                    "链接 `{}` 里有一个看不见的字符{}",
+                    dest.trim(),
+                    c.describe()
+                ),
             )
             .at(file, source, span.clone())
-            .label(format!("链接第 {} 个字符是{}", dest[..at.start].chars().count() + 1, c.name))
+            .label(format!(
+                "链接第 {} 个字符是{}",
+                dest[..at.start].chars().count() + 1,
+                c.name
+            ))
             .hint(format!("{}；从 Word 或网页复制的链接常带这种字符", c.fix())),
         );
         return "#".into();
@@ -579,7 +587,9 @@ impl LinkSite<'_> {
             let keys: Vec<&str> = ctx.paths.keys().map(String::as_str).collect();
             let hint = match crate::diag::suggest(target, keys.iter().copied()) {
                 Some(s) => format!("是不是想写 `@/{s}`？路径从 content 目录算起，要带 .md"),
-                None => "路径从 content 目录算起，要带 .md，例如 @/tactics/baojianpin.md".to_string(),
+                None => {
+                    "路径从 content 目录算起，要带 .md，例如 @/tactics/baojianpin.md".to_string()
+                }
             };
             out.diagnostics.push(
                 Diagnostic::error(
@@ -625,7 +635,11 @@ impl LinkSite<'_> {
                 .and_then(Path::parent)
                 .map(|d| d.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
-            let base = if path.starts_with('/') { "" } else { dir.as_str() };
+            let base = if path.starts_with('/') {
+                ""
+            } else {
+                dir.as_str()
+            };
             let rel = normalize_path(&format!("{base}/{path}"));
             let rest = match &anchor {
                 Some(a) => format!("{}#{a}", rel.trim_start_matches('/')),
@@ -643,7 +657,11 @@ impl LinkSite<'_> {
         } else if path.starts_with('/') {
             normalize_path(path)
         } else {
-            normalize_path(&format!("{}{}", ctx.asset_base, path.trim_start_matches("./")))
+            normalize_path(&format!(
+                "{}{}",
+                ctx.asset_base,
+                path.trim_start_matches("./")
+            ))
         };
         out.links.push(LinkRef {
             url,

@@ -181,14 +181,16 @@ impl<'a> Doc<'a> {
                 format!("`{key}` 的值里有一个看不见的字符{}", c.describe()),
             )
             .at(self.file, self.source, spot)
-            .label(match value[..at.start].chars().rev().take(4).collect::<String>() {
-                before if before.is_empty() => format!("这里藏着{}（在最前面）", c.name),
-                before => format!(
-                    "这里藏着{}（在「{}」后面）",
-                    c.name,
-                    before.chars().rev().collect::<String>()
-                ),
-            })
+            .label(
+                match value[..at.start].chars().rev().take(4).collect::<String>() {
+                    before if before.is_empty() => format!("这里藏着{}（在最前面）", c.name),
+                    before => format!(
+                        "这里藏着{}（在「{}」后面）",
+                        c.name,
+                        before.chars().rev().collect::<String>()
+                    ),
+                },
+            )
             .hint(format!("{}；从 Word 或网页复制的文字常带这种字符", c.fix())),
         )
     }
@@ -214,7 +216,9 @@ pub fn loose_date(text: &str) -> Option<String> {
 
 /// The line holding `offset`, corrected, when it is `key = <a date in a loose form>`.
 fn date_line_fix(text: &str, offset: usize) -> Option<String> {
-    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let line = text[start..].lines().next()?;
     let (key, value) = line.split_once('=')?;
     let key = key.trim();

@@ -13,7 +13,7 @@ fn expect_failure(
     code: &str,
     location: Option<&str>,
     extra_args: &[&str],
-) {
+) -> String {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     small_site(root);
@@ -60,6 +60,7 @@ fn expect_failure(
         .filter(|e| e.file_name().to_string_lossy().contains("fangpian-tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary folder left behind");
+    err
 }
 
 fn put(rel: &'static str, text: &'static str) -> impl FnOnce(&Path) {
@@ -641,3 +642,336 @@ bad!(
     "E1704",
     Some("data/v.toml:6:8")
 );
+
+// A writer's everyday mistakes (issue 13): files in content/ that would have been published raw.
+bad!(
+    txt_file_with_front_matter_in_content,
+    put(
+        "content/cases/neibu.txt",
+        "+++\ntitle = \"内部\"\n+++\n内部笔记：不要发布\n"
+    ),
+    "E1016",
+    Some("content/cases/neibu.txt:1:1")
+);
+bad!(
+    upper_case_md_extension,
+    put("content/cases/b.MD", "+++\ntitle = \"案例二\"\n+++\n"),
+    "E1016",
+    Some("content/cases/b.MD:1:1")
+);
+bad!(
+    md_txt_extension,
+    put("content/tactics/x.md.txt", "正文\n"),
+    "E1016",
+    Some("content/tactics/x.md.txt:1:1")
+);
+bad!(
+    markdown_extension,
+    put("content/tactics/x.markdown", "+++\ntitle = \"x\"\n+++\n"),
+    "E1016",
+    Some("content/tactics/x.markdown:1:1")
+);
+bad!(
+    mdown_extension,
+    put("content/x.mdown", "+++\ntitle = \"x\"\n+++\n"),
+    "E1016",
+    Some("content/x.mdown:1:1")
+);
+bad!(
+    front_matter_under_another_extension,
+    put("content/cases/note.rtf", "+++\ntitle = \"x\"\n+++\n"),
+    "E1016",
+    Some("content/cases/note.rtf:1:1")
+);
+
+#[test]
+fn misnamed_file_hint_gives_the_new_name() {
+    let err = expect_failure(
+        put("content/cases/neibu.txt", "内部笔记\n"),
+        "E1016",
+        None,
+        &[],
+    );
+    assert!(err.contains("content/cases/neibu.md"), "{err}");
+}
+
+// Characters a Chinese IME or Word paste puts where TOML needs ASCII: named, with the fix.
+fn confusable(text: &'static str, loc: &str, must: &[&str]) {
+    let err = expect_failure(put("content/tactics/x.md", text), "E1017", Some(loc), &[]);
+    for m in must {
+        assert!(err.contains(m), "expected {m:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn full_width_equals_sign() {
+    confusable(
+        "+++\ntitle ＝ \"x\"\n+++\n",
+        "content/tactics/x.md:2:7",
+        &["「＝」", "U+FF1D", "把全角等号「＝」改成半角「=」"],
+    );
+}
+
+#[test]
+fn full_width_colon_points_at_the_colon() {
+    confusable(
+        "+++\ntitle：\"x\"\n+++\n",
+        "content/tactics/x.md:2:6",
+        &["「：」", "U+FF1A", "改成半角「=」"],
+    );
+}
+
+#[test]
+fn chinese_quotes_and_comma_in_a_list() {
+    confusable(
+        "+++\ntitle = \"x\"\ntags = [\"甲\"，\"乙\"]\n+++\n",
+        "content/tactics/x.md:3:12",
+        &["「，」", "U+FF0C"],
+    );
+    confusable(
+        "+++\ntitle = “x”\n+++\n",
+        "content/tactics/x.md:2:9",
+        &["「“」", "U+201C", "改成半角「\"」"],
+    );
+    confusable(
+        "+++\ntags = 【\"甲\"】\ntitle = \"x\"\n+++\n",
+        "content/tactics/x.md:2:8",
+        &["U+3010"],
+    );
+}
+
+#[test]
+fn odd_spaces_outside_strings() {
+    confusable(
+        "+++\n\u{3000}title = \"x\"\n+++\n",
+        "content/tactics/x.md:2:1",
+        &["U+3000", "全角空格"],
+    );
+    confusable(
+        "+++\ntitle =\u{a0}\"x\"\n+++\n",
+        "content/tactics/x.md:2:8",
+        &["U+00A0", "不换行空格"],
+    );
+    confusable(
+        "+++\ntitle = \"x\"\u{feff}\n+++\n",
+        "content/tactics/x.md:2:12",
+        &["U+FEFF"],
+    );
+}
+
+#[test]
+fn invisible_character_in_a_title_and_in_a_slug() {
+    confusable(
+        "+++\ntitle = \"保健品\u{200b}骗局\"\n+++\n",
+        "content/tactics/x.md:2:13",
+        &["U+200B", "零宽空格", "在「保健品」后面"],
+    );
+    confusable(
+        "+++\ntitle = \"x\"\nslug = \"bao\u{2060}jian\"\n+++\n",
+        "content/tactics/x.md:3:12",
+        &["U+2060"],
+    );
+    confusable(
+        "+++\ntitle = \"x\"\nslug = \"bao\u{a0}jian\"\n+++\n",
+        "content/tactics/x.md:3:12",
+        &["U+00A0"],
+    );
+}
+
+#[test]
+fn invisible_character_in_a_hotline_number() {
+    expect_failure(
+        |root: &Path| {
+            let path = root.join("content/hotlines.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("\"110\"", "\"110\u{200b}\"")).unwrap();
+        },
+        "E1017",
+        Some("content/hotlines.toml:4:14"),
+        &[],
+    );
+}
+
+#[test]
+fn confusables_in_site_toml_and_data_files() {
+    expect_failure(
+        |root: &Path| {
+            let path = root.join("site.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("language = ", "language ＝ ")).unwrap();
+        },
+        "E1017",
+        Some("site.toml:3:10"),
+        &[],
+    );
+    let err = expect_failure(
+        |root: &Path| {
+            write(
+                root,
+                "content/posters/q.md",
+                "+++\ntitle = \"社区\"\nvariants = \"data/v.toml\"\n+++\n",
+            );
+            write(
+                root,
+                "data/v.toml",
+                "[[variant]]\nslug：\"a\"\nname = \"甲\"\n",
+            );
+        },
+        "E1017",
+        Some("data/v.toml:2:5"),
+        &[],
+    );
+    assert!(err.contains("U+FF1A"), "{err}");
+}
+
+/// Dates in the forms writers use get the exact corrected line, quoted or not.
+#[test]
+fn loose_dates_get_the_corrected_line() {
+    for (written, code) in [
+        ("date = 2024/5/20", "E1003"),
+        ("date = 2024.5.20", "E1003"),
+        ("date = 2024-5-20", "E1003"),
+        ("date = \"2024/5/20\"", "E1008"),
+        ("date = \"2024年5月20日\"", "E1008"),
+        ("date = 2024年5月20日", "E1003"),
+    ] {
+        let text: &'static str =
+            Box::leak(format!("+++\ntitle = \"x\"\n{written}\n+++\n").into_boxed_str());
+        let err = expect_failure(
+            put("content/tactics/x.md", text),
+            code,
+            Some("content/tactics/x.md:3:"),
+            &[],
+        );
+        assert!(
+            err.contains("date = 2024-05-20"),
+            "{written}: no corrected line in\n{err}"
+        );
+        assert!(
+            !err.contains("英文双引号括起来"),
+            "{written}: wrong hint\n{err}"
+        );
+    }
+}
+
+// Every internal link is checked, not only @/ links.
+bad!(
+    broken_root_relative_link,
+    put(
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n见[套路](/tactics/baojianpinx/)。\n"
+    ),
+    "E1201",
+    Some("content/about.md:5:2")
+);
+bad!(
+    broken_relative_link,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n见[套路](../../tactics/meiyou/)。\n"
+    ),
+    "E1201",
+    Some("content/cases/b.md:5:2")
+);
+bad!(
+    broken_md_link,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n见[套路](../tactics/meiyou.md)。\n"
+    ),
+    "E1201",
+    Some("content/cases/b.md:5:2")
+);
+bad!(
+    broken_anchor_on_a_plain_link,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n见[套路](/tactics/baojianpin/#jizu)。\n"
+    ),
+    "E1202",
+    Some("content/cases/b.md:5:2")
+);
+bad!(
+    broken_anchor_on_the_same_page,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n## 经过 {#jingguo}\n\n见[上文](#jingguo)和[下文](#meiyou)。\n"
+    ),
+    "E1202",
+    Some("content/cases/b.md:7:")
+);
+bad!(
+    broken_md_anchor,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n见[套路](../tactics/baojianpin.md#meiyou)。\n"
+    ),
+    "E1202",
+    Some("content/cases/b.md:5:2")
+);
+bad!(
+    missing_image,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n![现场照片](xianchang.jpg)\n"
+    ),
+    "E1201",
+    Some("content/cases/b.md:5:1")
+);
+bad!(
+    invisible_character_in_a_link,
+    put(
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n见[套路](@/tactics/baojianpin.md\u{200b})。\n"
+    ),
+    "E1017",
+    Some("content/cases/b.md:5:2")
+);
+
+/// Working links of every form build, and `.md` links become page URLs.
+#[test]
+fn plain_internal_links_that_work_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(root, "content/cases/photo.jpg", "jpg");
+    write(
+        root,
+        "content/cases/b.md",
+        "+++\ntitle = \"案例二\"\n+++\n\n## 经过 {#jingguo}\n\n[一](/tactics/baojianpin/)、[二](../../tactics/baojianpin/#jizhu)、[三](../tactics/baojianpin.md#jizhu)、[四](a.md)、[五](/hotlines/)、[六](#jingguo)、[七](/atom.xml)、[八](/tactics/)\n\n![照片](photo.jpg)\n",
+    );
+    let out = run_in(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(root.join("public/cases/b/index.html")).unwrap();
+    assert!(html.contains("href=/tactics/baojianpin/#jizhu"), "{html}");
+    assert!(html.contains("href=/cases/a/"), "{html}");
+}
+
+/// Editor and OS debris in content/ is skipped and never published.
+#[test]
+fn editor_and_os_debris_is_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    for name in [
+        ".DS_Store",
+        "Thumbs.db",
+        "~$稿子.docx",
+        "a.md~",
+        ".a.md.swp",
+        "desktop.ini",
+    ] {
+        write(root, &format!("content/cases/{name}"), "junk");
+    }
+    let out = run_in(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let published: Vec<String> = tree(&root.join("public")).into_keys().collect();
+    let cases: Vec<&String> = published
+        .iter()
+        .filter(|p| p.starts_with("cases/"))
+        .collect();
+    assert!(
+        cases.iter().all(|p| p.ends_with(".html")),
+        "debris published: {cases:?}"
+    );
+}

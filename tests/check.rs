@@ -15,10 +15,20 @@ fn check(root: &std::path::Path, extra: &[&str]) -> std::process::Output {
 fn a_clean_site_passes_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     small_site(dir.path());
+    // A poster is laid out by check (missing glyphs, overflow) but nothing of it is kept, not even
+    // in the print cache.
+    write(
+        dir.path(),
+        "content/posters/q.md",
+        "+++\ntitle = \"海报\"\nhotlines = [\"police\"]\n+++\n",
+    );
+    let before = tree(dir.path());
     let o = check(dir.path(), &["--strict"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("检查通过"));
     assert!(!dir.path().join("public").exists());
+    assert!(!dir.path().join(".fangpian-cache").exists());
+    assert_eq!(tree(dir.path()), before, "check changed the site folder");
 }
 
 #[test]
@@ -40,6 +50,7 @@ fn each_check_warns_with_code_and_location() {
         "+++\ntitle = \"旧文章\"\nreviewed = 2024-01-01\n+++\n\n短句。\n",
     );
     // image without alt text (W2004)
+    write(root, "content/a.png", "png");
     write(
         root,
         "content/tuxiang.md",

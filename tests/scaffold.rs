@@ -1,5 +1,6 @@
-//! `fangpian init` and `fangpian new`: the starter site builds, new files come from archetypes with a
-//! pinyin slug and today's date, and nothing is ever overwritten.
+//! `fangpian init`, `fangpian new` and the theme: the starter site builds, new files come from
+//! archetypes with a pinyin slug and today's date, nothing is ever overwritten, a partial theme folder
+//! layers over the embedded theme per file, and `fangpian theme copy` writes the whole theme.
 
 mod common;
 
@@ -116,4 +117,86 @@ fn new_never_overwrites_and_rejects_unknown_kinds() {
         "suggests the right kind: {}",
         stderr(&o)
     );
+}
+
+/// A site theme folder with only some files keeps every other file of the embedded theme.
+#[test]
+fn a_partial_theme_folder_layers_over_the_embedded_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // As the E1702 hint suggests: a fonts/ folder alone (here empty), then one template alone.
+    std::fs::create_dir_all(root.join("themes/default/fonts")).unwrap();
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "fonts/ alone: {}", stderr(&o));
+    assert!(root.join("public/fangpian.css").is_file());
+    let page = std::fs::read_to_string(repo_root().join("themes/default/templates/page.html"))
+        .unwrap()
+        .replace(
+            "{% block content %}",
+            "{% block content %}<p>本站自己的页面模板</p>",
+        );
+    assert!(
+        page.contains("本站自己的页面模板"),
+        "page.html has a content block"
+    );
+    write(root, "themes/default/templates/page.html", &page);
+    write(root, "themes/default/static/extra.css", "p{}");
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "one template alone: {}", stderr(&o));
+    let about = std::fs::read_to_string(root.join("public/about/index.html")).unwrap();
+    assert!(about.contains("本站自己的页面模板"));
+    let tactic =
+        std::fs::read_to_string(root.join("public/tactics/baojianpin/index.html")).unwrap();
+    assert!(
+        tactic.contains("保健品不是药"),
+        "other templates still come from the embedded theme"
+    );
+    assert!(root.join("public/extra.css").is_file());
+    assert!(root.join("public/fangpian.css").is_file());
+}
+
+/// `fangpian theme copy` writes every file of the embedded theme, never overwriting the site's own
+/// files unless `--force`.
+#[test]
+fn theme_copy_writes_the_whole_theme_and_keeps_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(
+        root,
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}",
+    );
+    let o = run(&["theme", "copy", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("保留站点已有的 1 个文件"),
+        "{}",
+        stdout(&o)
+    );
+    let embedded = tree(&repo_root().join("themes/default"));
+    let copied = tree(&root.join("themes/default"));
+    assert_eq!(
+        embedded.keys().collect::<Vec<_>>(),
+        copied.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        copied["templates/page.html"],
+        b"{% extends \"base.html\" %}".to_vec()
+    );
+    assert_eq!(
+        copied["templates/base.html"],
+        embedded["templates/base.html"]
+    );
+    let o = run(&["theme", "copy", "--force", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tree(&root.join("themes/default")), embedded);
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Outside a site it says so.
+    let empty = tempfile::tempdir().unwrap();
+    let o = run(&["theme", "copy", "--root", empty.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("E1400"), "{}", stderr(&o));
 }
