@@ -13,6 +13,7 @@ pub mod diag;
 pub mod feeds;
 pub mod frontmatter;
 pub mod hotlines;
+pub mod icons;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -98,13 +98,97 @@ fn scheme(url: &str) -> Option<String> {
     Some(before.to_string())
 }
 
+/// Footnotes numbered in order of first appearance, with ids for the way there and back: the
+/// reference links to `#fn-LABEL`, the note ends with a 返回正文 link to the first reference.
+#[derive(Default)]
+struct Footnotes {
+    numbers: HashMap<String, usize>,
+    /// References written so far per label (the second one gets `fnref-LABEL-2`).
+    refs: HashMap<String, usize>,
+    open: Vec<String>,
+}
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    fn id(label: &str) -> String {
+        tera::escape_html(&crate::slug::heading_id(label))
+    }
+
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let seen = self.refs.entry(label.to_string()).or_insert(0);
+        *seen += 1;
+        let id = Self::id(label);
+        let ref_id = if *seen == 1 {
+            format!("fnref-{id}")
+        } else {
+            format!("fnref-{id}-{seen}")
+        };
+        format!(
+            "<sup class=\"footnote-reference\" id=\"{ref_id}\"><a href=\"#fn-{id}\" aria-label=\"注释 {n}\">{n}</a></sup>"
+        )
+    }
+
+    fn definition_start(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        self.open.push(label.to_string());
+        format!(
+            "<div class=\"footnote-definition\" id=\"fn-{}\"><sup class=\"footnote-definition-label\">{n}</sup>",
+            Self::id(label)
+        )
+    }
+
+    fn definition_end(&mut self) -> String {
+        match self.open.pop() {
+            Some(label) if self.refs.contains_key(&label) => format!(
+                " <a class=\"footnote-back\" href=\"#fnref-{}\">返回正文</a></div>",
+                Self::id(&label)
+            ),
+            _ => "</div>".to_string(),
+        }
+    }
+}
+
+/// Text with the runs that must not break across lines — dates (`2024-05-20`, `2024年5月20日`),
+/// phone numbers with their area code (`0472-7107009`) and short notes in brackets (`（24 小时）`) —
+/// wrapped in `<span class="nowrap">`, as escaped HTML; `None` when there is none.
+pub fn keep_together(text: &str) -> Option<String> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{3,4}-\d{3,4}-?\d{4}|（[^（）\n]{1,12}）|\([^()\n]{1,12}\)",
+        )
+        .expect("a valid pattern")
+    });
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'(') && !text.contains('（') {
+        return None;
+    }
+    let mut found = re.find_iter(text).peekable();
+    found.peek()?;
+    let mut html = String::with_capacity(text.len() + 64);
+    let mut last = 0;
+    for m in found {
+        html.push_str(&tera::escape_html(&text[last..m.start()]));
+        html.push_str("<span class=\"nowrap\">");
+        html.push_str(&tera::escape_html(m.as_str()));
+        html.push_str("</span>");
+        last = m.end();
+    }
+    html.push_str(&tera::escape_html(&text[last..]));
+    Some(html)
+}
+
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        BlockQuoteKind::Note => ("note", "ℹ", "说明"),
-        BlockQuoteKind::Tip => ("tip", "✔", "小提示"),
-        BlockQuoteKind::Important => ("important", "★", "重要"),
-        BlockQuoteKind::Warning => ("warning", "⚠", "注意"),
-        BlockQuoteKind::Caution => ("caution", "⛔", "当心"),
+        BlockQuoteKind::Note => ("note", "info", "说明"),
+        BlockQuoteKind::Tip => ("tip", "check", "小提示"),
+        BlockQuoteKind::Important => ("important", "urgent", "重要"),
+        BlockQuoteKind::Warning => ("warning", "warning", "注意"),
+        BlockQuoteKind::Caution => ("caution", "urgent", "当心"),
     }
 }
 
@@ -244,6 +328,8 @@ pub fn render(
     // Stack of link kinds for closing tags: true = hotline link.
     let mut link_stack: Vec<Option<String>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut footnotes = Footnotes::default();
+    let mut in_code_block = false;
     let mut depth = 0usize;
     while i < events.len() {
         let (ev, range) = &events[i];
@@ -267,6 +353,20 @@ pub fn render(
             return out;
         }
         match ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        match ev {
+            Event::FootnoteReference(label) => {
+                result.push(Event::Html(CowStr::from(footnotes.reference(label))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                result.push(Event::Html(CowStr::from(footnotes.definition_start(label))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                result.push(Event::Html(CowStr::from(footnotes.definition_end())));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -323,8 +423,9 @@ pub fn render(
                         Some(h) => {
                             out.hotlines.insert(h.id.clone());
                             result.push(Event::Html(CowStr::from(format!(
-                                "<a class=\"hotline\" href=\"{}\"><span class=\"hotline-icon\" aria-hidden=\"true\">☎</span> <span class=\"hotline-name\">",
-                                tera::escape_html(&h.tel)
+                                "<a class=\"hotline\" href=\"{}\">{}<span class=\"hotline-name\">",
+                                tera::escape_html(&h.tel),
+                                crate::icons::icon("phone")
                             ))));
                             if *link_type == LinkType::Autolink {
                                 result.push(Event::Text(CowStr::from(h.name.clone())));
@@ -410,7 +511,8 @@ pub fn render(
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, icon, label) = callout(*kind);
                 result.push(Event::Html(CowStr::from(format!(
-                    "<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\"><span aria-hidden=\"true\">{icon}</span> {label}</p>\n"
+                    "<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{} {label}</p>\n",
+                    crate::icons::icon(icon)
                 ))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -451,7 +553,13 @@ pub fn render(
                         summary_done = true;
                     }
                 }
-                result.push(ev.clone());
+                match (ev, in_code_block) {
+                    (Event::Text(t), false) => match keep_together(t) {
+                        Some(html) => result.push(Event::InlineHtml(CowStr::from(html))),
+                        None => result.push(ev.clone()),
+                    },
+                    _ => result.push(ev.clone()),
+                }
             }
             _ => result.push(ev.clone()),
         }

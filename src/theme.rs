@@ -127,6 +127,18 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// `{{ page.title | keep_together | safe }}`: the text escaped, with dates, phone numbers and short
+/// notes in brackets kept on one line (see [`crate::markdown::keep_together`]).
+fn keep_together_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    Ok(tera::Value::String(
+        crate::markdown::keep_together(text).unwrap_or_else(|| escape_html(text)),
+    ))
+}
+
 /// The full chain of a Tera error, which holds the useful detail.
 pub fn tera_error_text(e: &tera::Error) -> String {
     let mut text = e.to_string();
@@ -254,6 +266,8 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        tera.register_function("icon", crate::icons::tera_function);
+        tera.register_filter("keep_together", keep_together_filter);
         tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| {
                 vec![

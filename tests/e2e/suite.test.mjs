@@ -99,7 +99,7 @@ async function measure(page) {
       return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
     };
     const text = [...document.querySelectorAll("main p, main li, main dd, main td")].filter(
-      (el) => visible(el) && el.textContent.trim().length > 0 && !el.closest(".tiles, .card-meta, .call-list, .footnote-definition"),
+      (el) => visible(el) && el.textContent.trim().length > 0 && !el.closest(".tiles, .card-meta, .call-list"),
     );
     const blocks = text.map((el) => {
       const s = getComputedStyle(el);
@@ -110,7 +110,8 @@ async function measure(page) {
         marginBottom: px(s.marginBottom), lineHeightPx: px(s.lineHeight),
       };
     });
-    const inline = (el) => el.closest("main p, main li, main td, main dd, sup") && !el.matches(".call-button, .hotline, .term, .badge");
+    // Footnote references and their way back are full targets (not exempt as links in a sentence).
+    const inline = (el) => el.closest("main p, main li, main td, main dd, sup") && !el.matches(".call-button, .hotline, .term, .badge, .footnote-reference a, .footnote-back");
     const targets = [...document.querySelectorAll("a[href], button, summary, [tabindex='0']")]
       .filter((el) => visible(el) && !el.classList.contains("skip-link"))
       .map((el) => {
@@ -119,12 +120,42 @@ async function measure(page) {
         return { label: (el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 20), w: r.width, h: r.height, main, inline: !!inline(el) };
       });
     const doc = document.documentElement;
-    return { blocks, targets, overflow: doc.scrollWidth - doc.clientWidth, h1: document.querySelectorAll("h1").length, lang: doc.lang };
+    // The first screen: where the h1 starts, and the primary call buttons with their digits.
+    const h1Top = document.querySelector("h1")?.getBoundingClientRect().top ?? Infinity;
+    const calls = [...document.querySelectorAll(".call-bar .call-button")].map((a) => {
+      const r = a.getBoundingClientRect();
+      const digits = a.querySelector(".call-number");
+      return {
+        label: a.textContent.trim(), w: r.width, h: r.height,
+        inView: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
+        digits: digits ? parseFloat(getComputedStyle(digits).fontSize) : 0,
+      };
+    });
+    // Dates, phone numbers and short notes in brackets never break across lines.
+    const broken = [...document.querySelectorAll("time, .call-number, .hotline-number, .nowrap")]
+      .filter((el) => visible(el) && (el.getClientRects().length > 1 || el.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(el).lineHeight)))
+      .map((el) => el.textContent.trim());
+    // Icons are inline SVG, never glyphs that need an emoji or symbol font.
+    const glyphs = (document.body.innerText.match(/[☎⚠✔✅🔊‼ℹ⬇★⛔❗]/gu) || []);
+    const footnoteText = [...document.querySelectorAll(".footnote-definition")].map((el) => parseFloat(getComputedStyle(el).fontSize));
+    return { blocks, targets, overflow: doc.scrollWidth - doc.clientWidth, h1: document.querySelectorAll("h1").length, lang: doc.lang, h1Top, calls, broken, glyphs, footnoteText };
   });
 }
 
-function checkMeasures(m, where) {
+function checkMeasures(m, where, vp) {
   assert.equal(m.h1, 1, `${where}: one h1`);
+  const h1Max = vp.width < 600 ? 400 : 300;
+  assert.ok(m.h1Top <= h1Max, `${where}: the h1 starts ${m.h1Top.toFixed(0)}px from the top (> ${h1Max}px)`);
+  assert.ok(m.calls.length >= 1, `${where}: primary call buttons`);
+  for (const c of m.calls) {
+    assert.ok(c.inView, `${where}: call button "${c.label}" is not fully in the first screen`);
+    assert.ok(c.w >= 59.5 && c.h >= 59.5, `${where}: call button "${c.label}" is ${c.w.toFixed(0)}×${c.h.toFixed(0)}`);
+    assert.ok(c.digits >= 24, `${where}: call button "${c.label}" digits are ${c.digits}px (< 24px)`);
+  }
+  assert.deepEqual(m.broken, [], `${where}: broken across lines: ${m.broken.join(" | ")}`);
+  assert.deepEqual(m.glyphs, [], `${where}: font-dependent icon glyphs`);
+  for (const f of m.footnoteText) assert.ok(f >= 20, `${where}: footnote text ${f}px (< 20px)`);
+  summary.checks += 4 + m.calls.length * 3 + m.footnoteText.length;
   assert.equal(m.lang, "zh-CN", `${where}: lang`);
   for (const b of m.blocks) {
     assert.ok(b.fontSize >= 20, `${where}: "${b.text}" font-size ${b.fontSize}px < 20px`);
@@ -161,7 +192,7 @@ test("every page: axe-core finds no violations and the measured sizes hold", asy
           failures.push(`${vp.name} ${url}: axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
         }
         try {
-          checkMeasures(await measure(page), `${vp.name} ${url}`);
+          checkMeasures(await measure(page), `${vp.name} ${url}`, vp);
         } catch (e) {
           failures.push(e.message);
         }
@@ -245,6 +276,39 @@ test("the text-size control reaches 30 px by keyboard and the choice persists", 
   await page.screenshot({ path: path.join(shots, "case-list-largest-text-phone.png"), fullPage: false });
   summary.checks += 4;
   await context.close();
+});
+
+test("navigation is a disclosure that works by keyboard and without JavaScript, and marks the section", async () => {
+  for (const js of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await page.goto(site.url + "/tactics/baojianpin/");
+    const summaryBox = await page.locator("details.site-menu > summary").boundingBox();
+    assert.ok(summaryBox && summaryBox.width >= 60 && summaryBox.height >= 60, `menu button ${JSON.stringify(summaryBox)}`);
+    assert.match(await page.locator("details.site-menu > summary").innerText(), /栏目|菜单/);
+    const nav = page.locator(".site-nav a").first();
+    assert.equal(await nav.isVisible(), false, "the menu starts closed");
+    if (js) {
+      await page.locator("details.site-menu > summary").focus();
+      await page.keyboard.press("Enter");
+    } else {
+      await page.locator("details.site-menu > summary").click();
+    }
+    assert.equal(await nav.isVisible(), true, `the menu opens (${js ? "keyboard" : "no JavaScript"})`);
+    const current = page.locator('.site-nav a[aria-current="page"]');
+    assert.equal(await current.count(), 1, "the current section is marked");
+    assert.equal(await current.innerText(), "诈骗套路");
+    const rows = await page.evaluate(() => {
+      const tools = document.getElementById("tools");
+      if (!tools || tools.hidden) return 0;
+      const tops = new Set([...tools.querySelectorAll("button")].map((b) => Math.round(b.getBoundingClientRect().top)));
+      return tops.size;
+    });
+    assert.ok(rows <= 1, `reading settings take ${rows} rows`);
+    if (js) await page.screenshot({ path: path.join(shots, "menu-open-phone.png") });
+    summary.checks += 6;
+    await context.close();
+  }
 });
 
 test("with JavaScript off, every page has its content and the call links", async () => {
