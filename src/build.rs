@@ -27,6 +27,8 @@ pub struct Options {
     pub drafts: bool,
     pub no_print: bool,
     pub force: bool,
+    /// Write the offline copy: relative links ending in `index.html`, for opening from disk.
+    pub offline: bool,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
 }
@@ -287,7 +289,15 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
     if let Some(pb) = &pb {
         pb.set_message("读取内容");
     }
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let default_out = if opts.offline {
+        "public-offline"
+    } else {
+        "public"
+    };
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(default_out));
     // Refuse a bad output folder before doing any work.
     let staging = Staging::prepare(&opts.root, &out, opts.force).map_err(Failure::from);
     let staging = match staging {
@@ -302,14 +312,9 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
     let result = (|| -> Result<(Loaded, Theme, Written), Failure> {
         let loaded = load(opts)?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
-        let written = write_site(
-            &loaded,
-            &theme,
-            &staging,
-            pb.as_ref(),
-            !opts.no_print,
-            false,
-        )?;
+        let offline = crate::offline::OfflineSink::new(&staging);
+        let sink: &dyn Sink = if opts.offline { &offline } else { &staging };
+        let written = write_site(&loaded, &theme, sink, pb.as_ref(), !opts.no_print, false)?;
         Ok((loaded, theme, written))
     })();
     if let Some(pb) = &pb {

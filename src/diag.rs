@@ -32,8 +32,8 @@ pub mod codes {
     pub const UNKNOWN_CATEGORY: &str = "E1013";
     pub const PATH_OUTSIDE_ROOT: &str = "E1014";
     pub const TOO_DEEP: &str = "E1015";
-    pub const MISNAMED_CONTENT: &str = "E1016";
-    pub const CONFUSABLE_CHAR: &str = "E1017";
+    pub const MISNAMED_CONTENT: &str = "E1018";
+    pub const CONFUSABLE_CHAR: &str = "E1019";
     // E12xx: links and references inside content
     pub const BROKEN_LINK: &str = "E1201";
     pub const BROKEN_ANCHOR: &str = "E1202";

@@ -16,6 +16,7 @@ pub mod hotlines;
 pub mod icons;
 pub mod links;
 pub mod markdown;
+pub mod offline;
 pub mod output;
 pub mod print;
 pub mod qr;

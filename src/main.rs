@@ -47,6 +47,9 @@ enum Command {
         /// 允许写入一个不是 fangpian 生成的非空目录
         #[arg(long)]
         force: bool,
+        /// 生成离线版：链接都改成相对路径，双击 index.html 就能在没有网络、没有服务器的电脑上浏览（默认输出到 public-offline/）
+        #[arg(long)]
+        offline: bool,
     },
     /// 检查所有内容（和 build 一样的校验），不写任何文件；有错误时退出码为 1
     Check {
@@ -184,6 +187,7 @@ fn main() -> ExitCode {
             drafts,
             no_print,
             force,
+            offline,
         } => {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
@@ -192,6 +196,7 @@ fn main() -> ExitCode {
                 drafts,
                 no_print,
                 force,
+                offline,
                 progress: true,
             };
             // The process exits right after: its memory goes back to the system at once, so the

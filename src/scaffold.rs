@@ -63,7 +63,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
     write_dir(&STARTER_DATA, &dir.join("data"), &mut written)?;
     let gitignore = dir.join(".gitignore");
     if !gitignore.exists() {
-        std::fs::write(&gitignore, "/public\n/.fangpian-cache\n")
+        std::fs::write(&gitignore, "/public\n/public-offline\n/.fangpian-cache\n")
             .map_err(|e| io_err(&gitignore, e))?;
         written.push(gitignore);
     }

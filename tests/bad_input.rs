@@ -650,37 +650,37 @@ bad!(
         "content/cases/neibu.txt",
         "+++\ntitle = \"内部\"\n+++\n内部笔记：不要发布\n"
     ),
-    "E1016",
+    "E1018",
     Some("content/cases/neibu.txt:1:1")
 );
 bad!(
     upper_case_md_extension,
     put("content/cases/b.MD", "+++\ntitle = \"案例二\"\n+++\n"),
-    "E1016",
+    "E1018",
     Some("content/cases/b.MD:1:1")
 );
 bad!(
     md_txt_extension,
     put("content/tactics/x.md.txt", "正文\n"),
-    "E1016",
+    "E1018",
     Some("content/tactics/x.md.txt:1:1")
 );
 bad!(
     markdown_extension,
     put("content/tactics/x.markdown", "+++\ntitle = \"x\"\n+++\n"),
-    "E1016",
+    "E1018",
     Some("content/tactics/x.markdown:1:1")
 );
 bad!(
     mdown_extension,
     put("content/x.mdown", "+++\ntitle = \"x\"\n+++\n"),
-    "E1016",
+    "E1018",
     Some("content/x.mdown:1:1")
 );
 bad!(
     front_matter_under_another_extension,
     put("content/cases/note.rtf", "+++\ntitle = \"x\"\n+++\n"),
-    "E1016",
+    "E1018",
     Some("content/cases/note.rtf:1:1")
 );
 
@@ -688,7 +688,7 @@ bad!(
 fn misnamed_file_hint_gives_the_new_name() {
     let err = expect_failure(
         put("content/cases/neibu.txt", "内部笔记\n"),
-        "E1016",
+        "E1018",
         None,
         &[],
     );
@@ -697,7 +697,7 @@ fn misnamed_file_hint_gives_the_new_name() {
 
 // Characters a Chinese IME or Word paste puts where TOML needs ASCII: named, with the fix.
 fn confusable(text: &'static str, loc: &str, must: &[&str]) {
-    let err = expect_failure(put("content/tactics/x.md", text), "E1017", Some(loc), &[]);
+    let err = expect_failure(put("content/tactics/x.md", text), "E1019", Some(loc), &[]);
     for m in must {
         assert!(err.contains(m), "expected {m:?} in:\n{err}");
     }
@@ -786,7 +786,7 @@ fn invisible_character_in_a_hotline_number() {
             let text = std::fs::read_to_string(&path).unwrap();
             std::fs::write(&path, text.replace("\"110\"", "\"110\u{200b}\"")).unwrap();
         },
-        "E1017",
+        "E1019",
         Some("content/hotlines.toml:4:14"),
         &[],
     );
@@ -800,7 +800,7 @@ fn confusables_in_site_toml_and_data_files() {
             let text = std::fs::read_to_string(&path).unwrap();
             std::fs::write(&path, text.replace("language = ", "language ＝ ")).unwrap();
         },
-        "E1017",
+        "E1019",
         Some("site.toml:3:10"),
         &[],
     );
@@ -817,7 +817,7 @@ fn confusables_in_site_toml_and_data_files() {
                 "[[variant]]\nslug：\"a\"\nname = \"甲\"\n",
             );
         },
-        "E1017",
+        "E1019",
         Some("data/v.toml:2:5"),
         &[],
     );
@@ -924,7 +924,7 @@ bad!(
         "content/cases/b.md",
         "+++\ntitle = \"案例二\"\n+++\n\n见[套路](@/tactics/baojianpin.md\u{200b})。\n"
     ),
-    "E1017",
+    "E1019",
     Some("content/cases/b.md:5:2")
 );
 

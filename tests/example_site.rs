@@ -407,3 +407,58 @@ fn markup_the_fast_minifier_rejects_is_still_minified() {
         "QR code spliced in: {page}"
     );
 }
+
+/// `build --offline` writes a copy whose every link is relative and ends in a file: opened from disk
+/// (`file://`), every internal link and resource resolves to a file of the copy.
+#[test]
+fn the_offline_copy_links_relatively_to_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("offline");
+    let o = run(&[
+        "build",
+        "--offline",
+        "--root",
+        repo_root().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = tree(&out);
+    assert_eq!(
+        t.keys().collect::<Vec<_>>(),
+        built().1.keys().collect::<Vec<_>>(),
+        "the offline copy has the same files"
+    );
+    let mut checked = 0;
+    for (path, bytes) in t.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        let folder = std::path::Path::new(path).parent().unwrap();
+        for href in hrefs(&page) {
+            if href.contains(':') || href.starts_with('#') {
+                continue; // https:, tel:, mailto:, same-page anchors
+            }
+            assert!(!href.starts_with('/'), "{path}: root-relative {href}");
+            let target = href.split(['#', '?']).next().unwrap();
+            assert!(!target.ends_with('/'), "{path}: {href} names a folder");
+            let mut resolved = Vec::new();
+            for seg in folder.join(target).components() {
+                match seg {
+                    std::path::Component::ParentDir => {
+                        assert!(resolved.pop().is_some(), "{path}: {href} leaves the copy");
+                    }
+                    std::path::Component::Normal(s) => {
+                        resolved.push(s.to_string_lossy().into_owned())
+                    }
+                    _ => {}
+                }
+            }
+            let resolved = resolved.join("/");
+            assert!(
+                t.contains_key(&resolved),
+                "{path} links to {href} = {resolved}, missing"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { serve } from "./server.mjs";
@@ -63,6 +63,7 @@ before(async () => {
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fangpian-e2e-"));
   build(repo, path.join(tmp, "public"));
+  execFileSync(bin, ["build", "--offline", "--root", repo, "--out", path.join(tmp, "offline")], { stdio: ["ignore", "ignore", "inherit"] });
   // A site with hostile markdown, for the sanitizing check.
   const h = path.join(tmp, "hostile");
   fs.mkdirSync(path.join(h, "content"), { recursive: true });
@@ -328,6 +329,45 @@ test("with JavaScript off, every page has its content and the call links", async
     await page.close();
   });
   await context.close();
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+test("the offline copy works opened from disk: styles load and every internal link leads to a file", async () => {
+  const dir = path.join(tmp, "offline");
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const failures = [];
+  let links = 0;
+  await pool(pages, async (url) => {
+    const page = await context.newPage();
+    const file = path.join(dir, url.endsWith("/") ? url + "index.html" : url);
+    await page.goto(pathToFileURL(file).href);
+    const r = await page.evaluate(() => ({
+      fontSize: getComputedStyle(document.body).fontSize,
+      h1: document.querySelector("h1")?.innerText || "",
+      urls: [...document.querySelectorAll("a[href], link[href], script[src], img[src]")]
+        .map((el) => el.href || el.src)
+        .filter((u) => u.startsWith("file:")),
+    }));
+    if (r.fontSize !== "20px" || !r.h1) failures.push(`${url}: opened from disk without styles or content`);
+    for (const u of r.urls) {
+      links += 1;
+      const target = fileURLToPath(u.split("#")[0]);
+      if (!fs.existsSync(target) || fs.statSync(target).isDirectory()) failures.push(`${url}: ${u} is not a file`);
+    }
+    await page.close();
+  });
+  // Follow links the way a reader does: the menu, a section, an article.
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(path.join(dir, "index.html")).href);
+  await page.locator("details.site-menu > summary").click();
+  await page.locator(".site-nav a", { hasText: "诈骗套路" }).click();
+  assert.match(await page.locator("h1").innerText(), /诈骗套路/);
+  await page.locator("main .card-title a").first().click();
+  assert.ok(page.url().endsWith("/index.html"), page.url());
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).fontSize), "20px");
+  await context.close();
+  summary.checks += links + 3;
+  assert.ok(links > 500, `only ${links} links checked`);
   assert.deepEqual(failures, [], failures.join("\n"));
 });
 
