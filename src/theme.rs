@@ -35,31 +35,14 @@ struct TemplateFile {
     text: String,
 }
 
-pub fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return out;
-    }
-    for e in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel.split('/').any(|s| s.starts_with('.')) {
-                continue;
-            }
-            out.push((rel, e.path().to_path_buf()));
-        }
-    }
-    out
+/// `(path relative to the folder, path)` of every file under the site folder `rel_dir` (for example
+/// `themes/default/static`), sorted, skipping hidden names; read through the site-root boundary.
+pub fn read_dir_files(
+    root: &Path,
+    rel_dir: &str,
+) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic>> {
+    let walked = crate::boundary::Boundary::new(root).walk(rel_dir, |n| n.starts_with('.'))?;
+    Ok(walked.into_iter().map(|e| (e.rel, e.abs)).collect())
 }
 
 fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
@@ -147,7 +130,7 @@ impl Theme {
         let origin;
         if theme_dir.is_dir() {
             origin = format!("themes/{name}");
-            for (rel, path) in read_dir_files(&theme_dir.join("templates")) {
+            for (rel, path) in read_dir_files(root, &format!("themes/{name}/templates"))? {
                 let text = std::fs::read_to_string(&path).map_err(|e| {
                     vec![Diagnostic::error(
                         codes::UNREADABLE,
@@ -160,7 +143,7 @@ impl Theme {
                     text,
                 });
             }
-            for (rel, path) in read_dir_files(&theme_dir.join("static")) {
+            for (rel, path) in read_dir_files(root, &format!("themes/{name}/static"))? {
                 statics.push((rel, StaticSource::Disk(path)));
             }
         } else if name == "default" {
@@ -185,7 +168,7 @@ impl Theme {
             ]);
         }
         // The site's own templates/ and static/ override the theme's by name.
-        for (rel, path) in read_dir_files(&root.join("templates")) {
+        for (rel, path) in read_dir_files(root, "templates")? {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 vec![Diagnostic::error(
                     codes::UNREADABLE,
@@ -199,7 +182,7 @@ impl Theme {
                 text,
             });
         }
-        for (rel, path) in read_dir_files(&root.join("static")) {
+        for (rel, path) in read_dir_files(root, "static")? {
             statics.retain(|(r, _)| *r != rel);
             statics.push((rel, StaticSource::Disk(path)));
         }
