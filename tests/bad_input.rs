@@ -758,6 +758,25 @@ fn print_template_linked_outside_the_root() {
 }
 
 #[test]
+fn a_file_read_by_a_print_template_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            let secret = outside(r, "typ").join("passwd");
+            write(
+                r,
+                "content/posters/p.md",
+                "+++\ntitle = \"海报\"\nlayout = \"warning\"\n+++\n",
+            );
+            write(r, "print/warning.typ", "#read(\"/data/secret.txt\")\n");
+            link(&secret, r, "data/secret.txt")
+        },
+        "E1701",
+        Some("print/warning.typ:1:7"),
+        "data/secret.txt 指向站点目录以外",
+    );
+}
+
+#[test]
 fn theme_given_as_an_absolute_path() {
     expect_refused(
         |r| {
