@@ -43,7 +43,7 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     if e.kind() == std::io::ErrorKind::PermissionDenied {
         return Diagnostic::error(
             codes::OUTPUT_PERMISSION,
-            format!("权限不足：不能写入 {}", path.display()),
+            format!("权限不足：不能读写 {}", path.display()),
         )
         .hint("运行 fangpian 的用户没有这个文件夹的写权限；用 --out 换一个你能写的输出目录，或请文件夹的主人放开权限（例如 chmod u+rwx）");
     }
