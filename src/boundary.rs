@@ -166,19 +166,8 @@ impl Boundary {
             let rel = rel_of(entry.path());
             let is_file = if entry.path_is_symlink() {
                 let display = format!("{rel_dir}/{rel}");
-                match self.resolve_path(entry.path(), &display) {
-                    Ok(Resolved::File(_)) => true,
-                    Ok(Resolved::Dir(_)) => {
-                        errs.push(
-                            Diagnostic::error(
-                                codes::PATH_OUTSIDE_ROOT,
-                                format!("{display} 是指向文件夹的符号链接，不支持"),
-                            )
-                            .hint(format!("把文件夹直接放进 {rel_dir} 目录")),
-                        );
-                        continue;
-                    }
-                    Ok(Resolved::Missing) => continue,
+                match self.link_is_file(entry.path(), &display, rel_dir) {
+                    Ok(is_file) => is_file,
                     Err(d) => {
                         errs.push(d);
                         continue;
@@ -198,6 +187,20 @@ impl Boundary {
             Ok(found)
         } else {
             Err(errs)
+        }
+    }
+
+    /// Whether a link found in a walk of `rel_dir` leads to a file inside the root; an error when it
+    /// leads to a folder, outside the root, nowhere, or round in a loop.
+    fn link_is_file(&self, path: &Path, display: &str, rel_dir: &str) -> Result<bool, Diagnostic> {
+        match self.resolve_path(path, display)? {
+            Resolved::File(_) => Ok(true),
+            Resolved::Missing => Ok(false),
+            Resolved::Dir(_) => Err(Diagnostic::error(
+                codes::PATH_OUTSIDE_ROOT,
+                format!("{display} 是指向文件夹的符号链接，不支持"),
+            )
+            .hint(format!("把文件夹直接放进 {rel_dir} 目录"))),
         }
     }
 }
