@@ -133,11 +133,7 @@ pub struct Staging {
 
 /// `p` as an absolute path with `..` and links resolved in its longest existing ancestor.
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
+    let p = absolute_unresolved(p);
     let mut existing = p.clone();
     let mut tail = Vec::new();
     while std::fs::symlink_metadata(&existing).is_err() {
@@ -154,6 +150,24 @@ fn absolute(p: &Path) -> PathBuf {
         c.push(n);
     }
     c
+}
+
+/// The output folder `p` as an absolute path: its parent resolved as by [`absolute`], its own name
+/// kept, so that an output folder that is a symbolic link is seen as one (and refused), not followed.
+fn output_path(p: &Path) -> PathBuf {
+    let p = absolute_unresolved(p);
+    match (p.file_name(), p.parent()) {
+        (Some(name), Some(parent)) => absolute(parent).join(name),
+        _ => absolute(&p),
+    }
+}
+
+fn absolute_unresolved(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    }
 }
 
 /// The site's own folders, which an output folder may never be or be inside.
@@ -204,6 +218,13 @@ fn check_existing(out_abs: &Path, out: &Path, force: bool) -> Result<(), Diagnos
         Err(e) => return Err(io_error(out_abs, e)),
         Ok(m) => m,
     };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            out,
+            "这是一个符号链接；fangpian 不会跟着它去替换别处的文件夹",
+        )
+        .hint("用 --out 直接写出它指向的那个真实文件夹，或把这个链接换成普通文件夹"));
+    }
     if !meta.is_dir() {
         return Err(refuse(out, "这是一个文件，不是文件夹"));
     }
@@ -241,7 +262,7 @@ impl Staging {
     /// Check that `out` may be (re)written, take the output lock and create the staging folder
     /// beside it.
     pub fn prepare(root: &Path, out: &Path, force: bool) -> Result<Staging, Diagnostic> {
-        let out_abs = absolute(out);
+        let out_abs = output_path(out);
         check_not_source(&absolute(root), &out_abs, out)?;
         if let Some(parent) = out_abs.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;

@@ -1086,3 +1086,30 @@ fn force_says_when_it_cannot_delete_the_old_files() {
     assert!(err.contains("[W2009]") && err.contains(&name), "{err}");
     chmod(&left[0].path().join("locked"), 0o755);
 }
+
+#[test]
+fn an_output_folder_that_is_a_link_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let elsewhere = dir.path().join("elsewhere");
+    write(&elsewhere, ".fangpian-build", "x");
+    write(&elsewhere, "index.html", "别处的网站");
+    let before = tree(&elsewhere);
+    link(&elsewhere, &root, "public");
+    let out = run_in(&root, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[E1601]") && err.contains("符号链接"), "{err}");
+    assert_eq!(tree(&elsewhere), before);
+    assert!(
+        root.join("public")
+            .symlink_metadata()
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // Naming the real folder works.
+    let out = run_in(&root, &["--out", elsewhere.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
