@@ -322,13 +322,15 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
     }
     let (loaded, theme, written) = result?; // dropping `staging` removes the temporary folder
     crate::timing::mark("all written");
-    staging.commit().map_err(Failure::from)?;
+    let swap_warnings = staging.commit().map_err(Failure::from)?;
     crate::timing::mark("committed");
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(swap_warnings);
     let report = Report {
         html_pages: written.html_pages,
         posters: written.documents,
         compiled: written.compiled,
-        warnings: loaded.warnings.clone(),
+        warnings,
         elapsed: start.elapsed(),
         out,
     };

@@ -73,10 +73,12 @@ const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks"];
 impl SiteConfig {
     /// Load `site.toml` from the site root.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let path = root.join("site.toml");
         let display = Path::new("site.toml");
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+        let bytes = crate::boundary::Boundary::new(root)
+            .read("site.toml")
+            .map_err(|d| vec![d])?;
+        let text = match bytes {
+            Some(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
                     let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
@@ -89,11 +91,11 @@ impl SiteConfig {
                     ]);
                 }
             },
-            Err(_) => {
+            None => {
                 return Err(vec![
                     Diagnostic::error(
                         codes::SITE_MISSING,
-                        format!("找不到站点配置文件 {}", path.display()),
+                        format!("找不到站点配置文件 {}", root.join("site.toml").display()),
                     )
                     .hint("站点根目录必须有 site.toml；用 `fangpian init 目录` 新建一个站点，或用 --root 指定站点目录"),
                 ]);
@@ -145,9 +147,22 @@ impl SiteConfig {
         let language = t
             .opt_str("language", &mut errs)
             .unwrap_or_else(|| "zh-CN".into());
-        let theme = t
-            .opt_str("theme", &mut errs)
-            .unwrap_or_else(|| "default".into());
+        let theme = match t.opt_sp_str("theme", &mut errs) {
+            Some(s) if !is_folder_name(&s.value) => {
+                errs.push(
+                    doc.error(
+                        codes::PATH_OUTSIDE_ROOT,
+                        format!("theme = \"{}\" 不是 themes 目录里的一个文件夹名", s.value),
+                        s.span.clone(),
+                    )
+                    .label("这里只能写文件夹名，不能写路径")
+                    .hint("主题要放在站点的 themes/ 目录里，这里只写它的文件夹名，例如 theme = \"default\""),
+                );
+                "default".into()
+            }
+            Some(s) => s.value,
+            None => "default".into(),
+        };
         let organization = t.opt_str("organization", &mut errs).unwrap_or_default();
         let description = t.opt_str("description", &mut errs).unwrap_or_default();
         let categories = t
@@ -236,4 +251,10 @@ impl SiteConfig {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// Whether `name` is one plain folder name (no separator, not `.` or `..`): a theme must be a folder of
+/// the site's `themes/`, never a path that could lead elsewhere.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':'])
 }

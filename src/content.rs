@@ -78,15 +78,6 @@ struct Found {
     role: FileRole,
 }
 
-const MAX_DEPTH: usize = 32;
-
-fn rel_string(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Editor and operating-system debris, skipped and never published: hidden files (`.DS_Store`,
 /// `.x.md.swp`), backups (`x.md~`, `#x.md#`), Office lock files (`~$稿子.docx`), `Thumbs.db`,
 /// `desktop.ini`.
@@ -172,7 +163,7 @@ fn misnamed_content(abs: &Path, rel: &str, fixed: Option<&str>) -> Diagnostic {
         .hint(hint)
 }
 
-/// Walk `content/`, refusing symlinks that lead outside the site root.
+/// Walk `content/` (through the site-root boundary, which refuses links that lead outside it).
 fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -181,73 +172,17 @@ fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
                 .hint("站点根目录下要有 content 目录，用来放 markdown 文件；可用 `fangpian init 目录` 生成示例"),
         ]);
     }
-    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut found = Vec::new();
     let mut errs = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .max_depth(MAX_DEPTH)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                errs.push(Diagnostic::error(
-                    codes::UNREADABLE,
-                    format!("读取内容目录出错：{e}"),
-                ));
-                continue;
-            }
-        };
-        let rel_path = entry
-            .path()
-            .strip_prefix(&content)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        let rel = rel_string(&rel_path);
-        let mut is_file = entry.file_type().is_file();
-        if entry.path_is_symlink() {
-            let target = std::fs::canonicalize(entry.path());
-            match target {
-                Ok(t) if t.starts_with(&canon_root) => {
-                    if t.is_dir() {
-                        // Following directory links could loop; the writer should move the folder instead.
-                        errs.push(
-                            Diagnostic::error(
-                                codes::PATH_OUTSIDE_ROOT,
-                                format!("content/{rel} 是指向文件夹的符号链接，不支持"),
-                            )
-                            .hint("把文件夹直接放进 content 目录"),
-                        );
-                        continue;
-                    }
-                    is_file = t.is_file();
-                }
-                _ => {
-                    errs.push(
-                        Diagnostic::error(
-                            codes::PATH_OUTSIDE_ROOT,
-                            format!("content/{rel} 是指向站点目录以外的符号链接"),
-                        )
-                        .hint(
-                            "内容文件只能放在站点目录里面；为了安全，fangpian 不读取站点以外的文件",
-                        ),
-                    );
-                    continue;
-                }
-            }
-        }
-        if !is_file {
-            continue;
-        }
+    let walked = crate::boundary::Boundary::new(root).walk("content", is_ignored)?;
+    for entry in walked {
+        let rel = entry.rel;
         if rel == "hotlines.toml" {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if let Some(fixed) = misnamed_page(&name) {
-            errs.push(misnamed_content(entry.path(), &rel, Some(&fixed)));
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if let Some(fixed) = misnamed_page(name) {
+            errs.push(misnamed_content(&entry.abs, &rel, Some(&fixed)));
             continue;
         }
         let role = if name == "_index.md" {
@@ -256,14 +191,14 @@ fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
             FileRole::Page { bundle: true }
         } else if name.ends_with(".md") {
             FileRole::Page { bundle: false }
-        } else if starts_with_front_matter(entry.path()) {
-            errs.push(misnamed_content(entry.path(), &rel, None));
+        } else if starts_with_front_matter(&entry.abs) {
+            errs.push(misnamed_content(&entry.abs, &rel, None));
             continue;
         } else {
             FileRole::Asset
         };
         found.push(Found {
-            abs: entry.path().to_path_buf(),
+            abs: entry.abs,
             rel,
             role,
         });
@@ -277,12 +212,8 @@ fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
 
 /// Read a content file as text: UTF-8 required, BOM removed.
 pub fn read_text(abs: &Path, display: &Path) -> Result<Arc<str>, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error(
-            codes::UNREADABLE,
-            format!("读不了文件 {}：{e}", display.display()),
-        )
-    })?;
+    let bytes = std::fs::read(abs)
+        .map_err(|e| crate::boundary::read_error(&display.to_string_lossy(), &e))?;
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -510,8 +441,13 @@ pub fn reload_page(
     categories: &[String],
 ) -> Result<Page, Vec<Diagnostic>> {
     let bundle = old.rel == "index.md" || old.rel.ends_with("/index.md");
+    // The file may have been replaced by a link since the full build.
+    let rel = format!("content/{}", old.rel);
+    crate::boundary::Boundary::new(root)
+        .resolve(&rel)
+        .map_err(|d| vec![d])?;
     let f = Found {
-        abs: root.join("content").join(&old.rel),
+        abs: root.join(rel),
         rel: old.rel.clone(),
         role: FileRole::Page { bundle },
     };

@@ -32,6 +32,8 @@ pub mod codes {
     pub const UNKNOWN_CATEGORY: &str = "E1013";
     pub const PATH_OUTSIDE_ROOT: &str = "E1014";
     pub const TOO_DEEP: &str = "E1015";
+    pub const PERMISSION_DENIED: &str = "E1016";
+    pub const SYMLINK_LOOP: &str = "E1017";
     pub const MISNAMED_CONTENT: &str = "E1018";
     pub const CONFUSABLE_CHAR: &str = "E1019";
     // E12xx: links and references inside content
@@ -63,6 +65,8 @@ pub mod codes {
     pub const OUTPUT_REFUSED: &str = "E1601";
     pub const OUTPUT_IO: &str = "E1602";
     pub const CONTENT_MISSING: &str = "E1603";
+    pub const OUTPUT_BUSY: &str = "E1604";
+    pub const OUTPUT_PERMISSION: &str = "E1605";
     // E18xx: the preview server
     pub const SERVE_BIND: &str = "E1801";
     pub const SERVE_WATCH: &str = "E1802";
@@ -75,6 +79,7 @@ pub mod codes {
     pub const REVIEW_DUE: &str = "W2006";
     pub const LONG_SENTENCE: &str = "W2007";
     pub const LONG_PARAGRAPH: &str = "W2008";
+    pub const TEMP_LEFT_BEHIND: &str = "W2009";
 }
 
 /// How serious a diagnostic is.

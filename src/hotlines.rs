@@ -71,19 +71,10 @@ impl Hotlines {
         today: time::Date,
         max_age_days: i64,
     ) -> Result<(Hotlines, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let path = root.join("content").join("hotlines.toml");
         let display = Path::new("content/hotlines.toml");
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok((Hotlines::default(), Vec::new()));
-            }
-            Err(e) => {
-                return Err(vec![Diagnostic::error(
-                    codes::UNREADABLE,
-                    format!("读不了 content/hotlines.toml：{e}"),
-                )]);
-            }
+        let read = crate::boundary::Boundary::new(root).read("content/hotlines.toml");
+        let Some(bytes) = read.map_err(|d| vec![d])? else {
+            return Ok((Hotlines::default(), Vec::new()));
         };
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,

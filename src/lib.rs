@@ -4,6 +4,7 @@
 //! ([`markdown`], [`render`] with Tera, [`print`] with Typst) → one output writer ([`output`]). [`build`] wires it together;
 //! the binary in `main.rs` is a thin command-line layer over it.
 
+pub mod boundary;
 pub mod build;
 pub mod checks;
 pub mod config;

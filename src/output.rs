@@ -79,11 +79,34 @@ impl Sink for Recorder<'_> {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        return Diagnostic::error(
+            codes::OUTPUT_PERMISSION,
+            format!("权限不足：不能读写 {}", path.display()),
+        )
+        .hint("运行 fangpian 的用户没有这个文件夹的写权限；用 --out 换一个你能写的输出目录，或请文件夹的主人放开权限（例如 chmod u+rwx）");
+    }
+    if crate::boundary::is_loop(&e) {
+        return Diagnostic::error(
+            codes::SYMLINK_LOOP,
+            format!("{} 是一个循环的符号链接", path.display()),
+        )
+        .hint("删掉这个链接，或用 --out 换一个输出目录");
+    }
     Diagnostic::error(
         codes::OUTPUT_IO,
         format!("写入 {} 失败：{e}", path.display()),
     )
     .hint("检查磁盘空间和文件夹权限；已发布的网站没有被改动")
+}
+
+/// The warning for a temporary folder that could not be deleted.
+fn left_behind(path: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        codes::TEMP_LEFT_BEHIND,
+        format!("临时文件夹 {} 删不掉，留在了磁盘上", path.display()),
+    )
+    .hint("里面是旧输出目录的文件，可能因为权限不足或文件被锁定而删不掉；确认没有要保留的文件后手动删除这个文件夹")
 }
 
 fn name_with(out: &Path, tag: &str) -> PathBuf {
@@ -117,6 +140,10 @@ fn leftovers(out: &Path) -> Vec<(PathBuf, bool)> {
     }) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
+            // Only folders fangpian made: a link with such a name is never followed nor removed.
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
             if n.starts_with(&tmp) {
                 v.push((e.path(), false));
             } else if n.starts_with(&old) {
@@ -136,116 +163,198 @@ pub struct Staging {
     /// Every file written, relative to `dir` (normalised as by [`path_under`]): the list that lets
     /// the previous site be deleted without walking it (see [`remove_known_tree`]).
     written: Mutex<Vec<String>>,
+    /// Warnings about the output folder (temporary folders that could not be deleted).
+    warnings: Vec<Diagnostic>,
+    /// Held until the build is over: one build at a time per output folder. Declared last so it is
+    /// released after the temporary folder is gone.
+    _lock: OutputLock,
+}
+
+/// `p` as an absolute path with `..` and links resolved in its longest existing ancestor.
+fn absolute(p: &Path) -> PathBuf {
+    let p = absolute_unresolved(p);
+    let mut existing = p.clone();
+    let mut tail = Vec::new();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(parent)) => {
+                tail.push(n.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut c = existing.canonicalize().unwrap_or(existing);
+    for n in tail.into_iter().rev() {
+        c.push(n);
+    }
+    c
+}
+
+/// The output folder `p` as an absolute path: its parent resolved as by [`absolute`], its own name
+/// kept, so that an output folder that is a symbolic link is seen as one (and refused), not followed.
+fn output_path(p: &Path) -> PathBuf {
+    let p = absolute_unresolved(p);
+    match (p.file_name(), p.parent()) {
+        (Some(name), Some(parent)) => absolute(parent).join(name),
+        _ => absolute(&p),
+    }
+}
+
+fn absolute_unresolved(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    }
+}
+
+/// The site's own folders, which an output folder may never be or be inside.
+const SOURCE_FOLDERS: &[&str] = &[
+    "content",
+    "print",
+    "data",
+    "static",
+    "templates",
+    "themes",
+    "archetypes",
+    ".fangpian-cache",
+];
+
+fn refuse(out: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::OUTPUT_REFUSED,
+        format!("不能把网站输出到 {}：{why}", out.display()),
+    )
+    .hint("换一个输出目录（默认是站点下的 public），或确认无误后加 --force")
+}
+
+/// Refuse an output folder that is the site root, holds it, or is one of its source folders.
+fn check_not_source(root_abs: &Path, out_abs: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let separate = "输出目录必须是单独的文件夹，例如站点下的 public";
+    if out_abs == root_abs || root_abs.starts_with(out_abs) {
+        return Err(
+            refuse(out, "这是站点目录本身（或它的上级），构建会删掉你的文件").hint(separate),
+        );
+    }
+    for protected in SOURCE_FOLDERS {
+        let p = root_abs.join(protected);
+        if out_abs.starts_with(&p) {
+            return Err(refuse(
+                out,
+                &format!("这里是站点的 {protected} 目录，构建会删掉你的文件"),
+            )
+            .hint(separate));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse an existing output that is a file, or a folder of someone else's files (unless `force`).
+fn check_existing(out_abs: &Path, out: &Path, force: bool) -> Result<(), Diagnostic> {
+    let meta = match std::fs::symlink_metadata(out_abs) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(out_abs, e)),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            out,
+            "这是一个符号链接；fangpian 不会跟着它去替换别处的文件夹",
+        )
+        .hint("用 --out 直接写出它指向的那个真实文件夹，或把这个链接换成普通文件夹"));
+    }
+    if !meta.is_dir() {
+        return Err(refuse(out, "这是一个文件，不是文件夹"));
+    }
+    let empty = std::fs::read_dir(out_abs)
+        .map_err(|e| io_error(out_abs, e))?
+        .next()
+        .is_none();
+    let is_output = match std::fs::symlink_metadata(out_abs.join(MARKER)) {
+        Ok(m) => m.is_file(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io_error(out_abs, e)),
+    };
+    if !is_output && !empty && !force {
+        return Err(refuse(
+            out,
+            "这个文件夹里已经有别的文件，而且不是 fangpian 以前生成的",
+        ));
+    }
+    Ok(())
+}
+
+/// Recover from a build killed between the two renames of the fallback swap, then delete the
+/// leftovers of killed builds. Only called with the output lock held, so none of them is live.
+fn clear_leftovers(out_abs: &Path, warnings: &mut Vec<Diagnostic>) {
+    for (path, is_old) in leftovers(out_abs) {
+        if is_old && std::fs::symlink_metadata(out_abs).is_err() {
+            let _ = std::fs::rename(&path, out_abs);
+        } else if !remove_tree(&path) {
+            warnings.push(left_behind(&path));
+        }
+    }
 }
 
 impl Staging {
-    /// Check that `out` may be (re)written and create the staging folder beside it.
+    /// Check that `out` may be (re)written, take the output lock and create the staging folder
+    /// beside it.
     pub fn prepare(root: &Path, out: &Path, force: bool) -> Result<Staging, Diagnostic> {
-        let abs = |p: &Path| -> PathBuf {
-            let p = if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                std::env::current_dir().unwrap_or_default().join(p)
-            };
-            // Canonicalize the longest existing ancestor so that `..` and symlinks are resolved.
-            let mut existing = p.clone();
-            let mut tail = Vec::new();
-            while !existing.exists() {
-                match (existing.file_name(), existing.parent()) {
-                    (Some(n), Some(parent)) => {
-                        tail.push(n.to_os_string());
-                        existing = parent.to_path_buf();
-                    }
-                    _ => break,
-                }
-            }
-            let mut c = existing.canonicalize().unwrap_or(existing);
-            for n in tail.into_iter().rev() {
-                c.push(n);
-            }
-            c
-        };
-        let root_abs = abs(root);
-        let out_abs = abs(out);
-        let refuse = |why: &str| {
-            Diagnostic::error(
-                codes::OUTPUT_REFUSED,
-                format!("不能把网站输出到 {}：{why}", out.display()),
-            )
-            .hint("换一个输出目录（默认是站点下的 public），或确认无误后加 --force")
-        };
-        if out_abs == root_abs || root_abs.starts_with(&out_abs) {
-            return Err(refuse("这是站点目录本身（或它的上级），构建会删掉你的文件")
-                .hint("输出目录必须是单独的文件夹，例如 public"));
-        }
-        for protected in ["content", "themes", "templates", "static", "data"] {
-            let p = root_abs.join(protected);
-            if out_abs == p || out_abs.starts_with(&p) {
-                return Err(refuse(&format!("这里是站点的 {protected} 目录"))
-                    .hint("输出目录必须是单独的文件夹，例如 public"));
-            }
-        }
-        if out_abs.exists() {
-            let is_output = out_abs.join(MARKER).is_file();
-            let empty = std::fs::read_dir(&out_abs)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if !out_abs.is_dir() {
-                return Err(refuse("这是一个文件，不是文件夹"));
-            }
-            if !is_output && !empty && !force {
-                return Err(refuse(
-                    "这个文件夹里已经有别的文件，而且不是 fangpian 以前生成的",
-                ));
-            }
-        }
-        // Recover from a build killed between the two renames of the fallback swap, then clear leftovers.
-        for (path, is_old) in leftovers(&out_abs) {
-            if is_old && !out_abs.exists() {
-                let _ = std::fs::rename(&path, &out_abs);
-            } else {
-                remove_tree(&path);
-            }
-        }
+        let out_abs = output_path(out);
+        check_not_source(&absolute(root), &out_abs, out)?;
         if let Some(parent) = out_abs.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
         }
+        let lock = OutputLock::take(&out_abs, out)?;
+        check_existing(&out_abs, out, force)?;
+        let mut warnings = Vec::new();
+        clear_leftovers(&out_abs, &mut warnings);
         let dir = name_with(&out_abs, "tmp");
-        if dir.exists() {
-            let _ = std::fs::remove_dir_all(&dir);
+        if std::fs::symlink_metadata(&dir).is_ok() && !remove_tree(&dir) {
+            return Err(io_error(
+                &dir,
+                std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+            ));
         }
-        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        std::fs::create_dir(&dir).map_err(|e| io_error(&dir, e))?;
         Ok(Staging {
             dir,
             out: out_abs,
             done: false,
             written: Mutex::new(Vec::new()),
+            warnings,
+            _lock: lock,
         })
     }
 
-    /// Swap the finished build in for the old output, atomically where the OS allows it.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    /// Swap the finished build in for the old output, atomically where the OS allows it. Returns
+    /// warnings about temporary folders that could not be deleted.
+    pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         self.write(MARKER, MARKER_TEXT)?;
-        if !self.out.exists() {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if std::fs::symlink_metadata(&self.out).is_err() {
             std::fs::rename(&self.dir, &self.out).map_err(|e| io_error(&self.out, e))?;
             self.done = true;
-            return Ok(());
+            return Ok(warnings);
         }
-        if exchange(&self.dir, &self.out).is_ok() {
+        let previous = if exchange(&self.dir, &self.out).is_ok() {
             // `dir` now holds the previous site.
-            self.done = true;
-            remove_known_tree(&self.dir, &self.take_written());
-            return Ok(());
-        }
-        let old = name_with(&self.out, "old");
-        std::fs::rename(&self.out, &old).map_err(|e| io_error(&self.out, e))?;
-        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
-            let _ = std::fs::rename(&old, &self.out);
-            return Err(io_error(&self.out, e));
-        }
+            self.dir.clone()
+        } else {
+            let old = name_with(&self.out, "old");
+            std::fs::rename(&self.out, &old).map_err(|e| io_error(&self.out, e))?;
+            if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+                let _ = std::fs::rename(&old, &self.out);
+                return Err(io_error(&self.out, e));
+            }
+            old
+        };
         self.done = true;
-        remove_known_tree(&old, &self.take_written());
-        Ok(())
+        if !remove_known_tree(&previous, &self.take_written()) {
+            warnings.push(left_behind(&previous));
+        }
+        Ok(warnings)
     }
 
     fn take_written(&self) -> Vec<String> {
@@ -265,7 +374,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
             let written = self.take_written();
-            remove_known_tree(&self.dir, &written);
+            let _ = remove_known_tree(&self.dir, &written);
         }
     }
 }
@@ -343,9 +452,15 @@ fn copy_under(dir: &Path, rel: &str, src: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Delete a whole output tree using every core: a previous site of 10,000 pages is 20,000 files and
-/// folders, and deleting them one by one was a tenth of a full build's time.
-fn remove_tree(dir: &Path) {
+/// folders, and deleting them one by one was a tenth of a full build's time. Only a real folder is
+/// deleted, never what a symbolic link points to. Returns whether `dir` is gone.
+fn remove_tree(dir: &Path) -> bool {
     use rayon::prelude::*;
+    match std::fs::symlink_metadata(dir) {
+        Err(_) => return true,
+        Ok(m) if !m.is_dir() => return false,
+        Ok(_) => {}
+    }
     let mut files = Vec::new();
     let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
     for e in walkdir::WalkDir::new(dir)
@@ -364,6 +479,7 @@ fn remove_tree(dir: &Path) {
     });
     remove_dirs_deepest_first(dirs);
     let _ = std::fs::remove_dir_all(dir);
+    std::fs::symlink_metadata(dir).is_err()
 }
 
 /// Remove empty folders given with their depth: deepest first, folders of the same depth in
@@ -387,8 +503,12 @@ fn remove_dirs_deepest_first(mut dirs: Vec<(usize, PathBuf)>) {
 ///
 /// A listed folder is only entered if it is a real folder all the way down from `dir`, never a
 /// symbolic link, so a link someone put into the output cannot lead the deletion elsewhere.
-fn remove_known_tree(dir: &Path, files: &[String]) {
+/// Returns whether `dir` is gone.
+fn remove_known_tree(dir: &Path, files: &[String]) -> bool {
     use rayon::prelude::*;
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return remove_tree(dir);
+    }
     // Every folder that holds a listed file, and their ancestors.
     let mut folders: HashSet<&str> = HashSet::new();
     for f in files {
@@ -419,9 +539,73 @@ fn remove_known_tree(dir: &Path, files: &[String]) {
         }
     });
     remove_dirs_deepest_first(safe.into_iter().map(|f| (depth(f), dir.join(f))).collect());
-    if std::fs::remove_dir(dir).is_err() && dir.exists() {
-        remove_tree(dir);
+    std::fs::remove_dir(dir).is_ok() || remove_tree(dir)
+}
+
+/// An advisory lock on `.NAME.fangpian-lock` beside the output folder: one build at a time writes a
+/// given output. The OS releases it when the process ends, even when killed, so a stale file never
+/// blocks a build. The holder deletes the file while still holding the lock; a build that locked the
+/// file just before it was deleted sees that the name now leads elsewhere and locks afresh.
+struct OutputLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl OutputLock {
+    fn take(out_abs: &Path, out: &Path) -> Result<OutputLock, Diagnostic> {
+        let path = name_with(out_abs, "lock");
+        loop {
+            let file = open_no_follow(&path).map_err(|e| io_error(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Diagnostic::error(
+                        codes::OUTPUT_BUSY,
+                        format!("另一个 fangpian 正在构建到 {}，这次构建没有开始", out.display()),
+                    )
+                    .hint("同一个输出目录一次只能有一个构建；等另一个构建结束后再运行（fangpian serve 在重新生成网页时也会占用它）"));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&path, e)),
+            }
+            if same_file(&file, &path) {
+                return Ok(OutputLock { file, path });
+            }
+        }
     }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Open (creating) a lock file, refusing to follow a symbolic link put in its place.
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW);
+    }
+    o.open(path)
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> bool {
+    true
 }
 
 #[cfg(target_os = "linux")]

@@ -71,23 +71,20 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// The archetype text for a kind: the site's `themes/<theme>/archetypes/` first, else the embedded theme.
-fn archetype(root: &Path, theme: &str, kind: Kind) -> Option<String> {
+fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<Option<String>, Diagnostic> {
     let name = format!("{}.md", kind.name());
-    let on_disk = root
-        .join("themes")
-        .join(theme)
-        .join("archetypes")
-        .join(&name);
-    if let Ok(t) = std::fs::read_to_string(&on_disk) {
-        return Some(t);
+    let boundary = crate::boundary::Boundary::new(root);
+    for rel in [
+        format!("themes/{theme}/archetypes/{name}"),
+        format!("archetypes/{name}"),
+    ] {
+        if let Some(bytes) = boundary.read(&rel)? {
+            return Ok(Some(String::from_utf8_lossy(&bytes).into_owned()));
+        }
     }
-    let own = root.join("archetypes").join(&name);
-    if let Ok(t) = std::fs::read_to_string(&own) {
-        return Some(t);
-    }
-    crate::theme::DEFAULT_THEME
+    Ok(crate::theme::DEFAULT_THEME
         .get_file(format!("archetypes/{name}"))
-        .map(|f| String::from_utf8_lossy(f.contents()).into_owned())
+        .map(|f| String::from_utf8_lossy(f.contents()).into_owned()))
 }
 
 fn toml_string(s: &str) -> String {
@@ -123,7 +120,7 @@ pub fn new_content(
             .hint("例如：fangpian new case \"听了 20 天讲座花掉 8 万元\""));
     }
     let config = SiteConfig::load(root).map_err(|mut e| e.remove(0))?;
-    let text = archetype(root, &config.theme, kind).ok_or_else(|| {
+    let text = archetype(root, &config.theme, kind)?.ok_or_else(|| {
         Diagnostic::error(
             codes::TEMPLATE_MISSING,
             format!("主题里没有 {} 的模板文件", kind.name()),

@@ -397,22 +397,16 @@ impl Site {
                     }
                 }
                 if let Some(v) = &f.variants {
-                    let rel = Path::new(&v.value);
-                    let escapes = rel.is_absolute()
-                        || rel
-                            .components()
-                            .any(|c| matches!(c, std::path::Component::ParentDir));
-                    if escapes {
+                    let resolved = crate::boundary::Boundary::new(&self.root).resolve(&v.value);
+                    if let Err(mut d) = resolved {
+                        if d.code == codes::PATH_OUTSIDE_ROOT {
+                            d = d.hint("写站点目录里面的文件，路径从站点根目录算起，例如 \"data/communities.toml\"");
+                        }
                         errs.push(
-                            Diagnostic::error(
-                                codes::PATH_OUTSIDE_ROOT,
-                                format!("数据文件 `{}` 在站点目录以外", v.value),
-                            )
-                            .at(&page.file, &page.source, v.span.clone())
-                            .label("不能读取站点以外的文件")
-                            .hint("写从站点根目录算起的路径，例如 \"data/communities.toml\""),
+                            d.at(&page.file, &page.source, v.span.clone())
+                                .label("不能使用这个文件"),
                         );
-                    } else if !self.root.join(rel).is_file() {
+                    } else if !matches!(resolved, Ok(crate::boundary::Resolved::File(_))) {
                         errs.push(
                             Diagnostic::error(
                                 codes::BROKEN_LINK,

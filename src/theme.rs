@@ -36,31 +36,14 @@ struct TemplateFile {
     text: String,
 }
 
-pub fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return out;
-    }
-    for e in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel.split('/').any(crate::content::is_ignored) {
-                continue;
-            }
-            out.push((rel, e.path().to_path_buf()));
-        }
-    }
-    out
+/// `(path relative to the folder, path)` of every file under the site folder `rel_dir` (for example
+/// `themes/default/static`), sorted, skipping editor and OS debris; read through the site-root boundary.
+pub fn read_dir_files(
+    root: &Path,
+    rel_dir: &str,
+) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic>> {
+    let walked = crate::boundary::Boundary::new(root).walk(rel_dir, crate::content::is_ignored)?;
+    Ok(walked.into_iter().map(|e| (e.rel, e.abs)).collect())
 }
 
 fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
@@ -183,9 +166,9 @@ impl Layers {
         l
     }
 
-    /// Put the templates of `dir` (shown as `display/…` in messages) over the lower layers.
-    fn add_templates(&mut self, dir: &Path, display: &str) -> Result<(), Vec<Diagnostic>> {
-        for (rel, path) in read_dir_files(dir) {
+    /// Put the templates of the site folder `display` over the lower layers.
+    fn add_templates(&mut self, root: &Path, display: &str) -> Result<(), Vec<Diagnostic>> {
+        for (rel, path) in read_dir_files(root, display)? {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 vec![Diagnostic::error(
                     codes::UNREADABLE,
@@ -202,10 +185,11 @@ impl Layers {
         Ok(())
     }
 
-    fn add_statics(&mut self, dir: &Path) {
-        for (rel, path) in read_dir_files(dir) {
+    fn add_statics(&mut self, root: &Path, display: &str) -> Result<(), Vec<Diagnostic>> {
+        for (rel, path) in read_dir_files(root, display)? {
             self.statics.insert(rel, StaticSource::Disk(path));
         }
+        Ok(())
     }
 }
 
@@ -217,11 +201,8 @@ impl Theme {
         let mut layers = Layers::embedded();
         let origin = if theme_dir.is_dir() {
             let display = format!("themes/{name}");
-            layers.add_templates(
-                &theme_dir.join("templates"),
-                &format!("{display}/templates"),
-            )?;
-            layers.add_statics(&theme_dir.join("static"));
+            layers.add_templates(root, &format!("{display}/templates"))?;
+            layers.add_statics(root, &format!("{display}/static"))?;
             display
         } else if name == "default" {
             "内置默认主题".to_string()
@@ -234,8 +215,8 @@ impl Theme {
             ]);
         };
         // The site's own templates/ and static/ override the theme's by name.
-        layers.add_templates(&root.join("templates"), "templates")?;
-        layers.add_statics(&root.join("static"));
+        layers.add_templates(root, "templates")?;
+        layers.add_statics(root, "static")?;
         let templates: Vec<TemplateFile> = layers.templates.into_values().collect();
         let statics: Vec<(String, StaticSource)> = layers.statics.into_iter().collect();
 

@@ -643,6 +643,478 @@ bad!(
     Some("data/v.toml:6:8")
 );
 
+// The site root is a boundary for every input: a link (or a path) leading outside it is refused with
+// E1014 naming it, and nothing of the file outside reaches the output or the error.
+
+/// A folder beside the site root (outside it) holding a file with a secret first line.
+fn outside(root: &Path, name: &str) -> std::path::PathBuf {
+    let dir = root.parent().unwrap().join(format!("outside-{name}"));
+    write(&dir, "passwd", "SECRET-FIRST-LINE = 1\n");
+    write(&dir, "templates/page.html", "SECRET-TEMPLATE\n");
+    dir
+}
+
+fn link(target: &Path, root: &Path, rel: &str) {
+    let at = root.join(rel);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&at);
+    let _ = std::fs::remove_dir_all(&at);
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// Like `expect_failure` in a folder of its own, also checking the message names `named` and quotes
+/// nothing from outside the root.
+fn expect_refused(mutate: impl FnOnce(&Path), code: &str, location: Option<&str>, named: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    assert!(run_in(&root, &[]).status.success());
+    let before = tree(&root.join("public"));
+    mutate(&root);
+    let out = run_in(&root, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("[{code}]")),
+        "expected {code}:\n{err}"
+    );
+    assert!(err.contains(named), "the error must name {named}:\n{err}");
+    if let Some(loc) = location {
+        assert!(err.contains(loc), "expected {loc}:\n{err}");
+    }
+    assert!(err.contains("提示"), "{err}");
+    assert!(
+        !err.contains("SECRET"),
+        "quoted a file outside the root:\n{err}"
+    );
+    assert_eq!(tree(&root.join("public")), before);
+    assert!(!root.join("public/passwd").exists());
+}
+
+#[test]
+fn static_folder_linked_outside_the_root() {
+    expect_refused(
+        |r| link(&outside(r, "static"), r, "static"),
+        "E1014",
+        None,
+        "static",
+    );
+}
+
+#[test]
+fn static_file_linked_outside_the_root() {
+    expect_refused(
+        |r| link(&outside(r, "f").join("passwd"), r, "static/passwd"),
+        "E1014",
+        None,
+        "static/passwd",
+    );
+}
+
+#[test]
+fn content_folder_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            let o = outside(r, "content");
+            write(&o, "_index.md", "+++\ntitle = \"SECRET\"\n+++\n");
+            link(&o, r, "content")
+        },
+        "E1014",
+        None,
+        "content",
+    );
+}
+
+#[test]
+fn theme_folder_linked_outside_the_root() {
+    expect_refused(
+        |r| link(&outside(r, "theme"), r, "themes/default"),
+        "E1014",
+        None,
+        "themes/default 指向站点目录以外",
+    );
+}
+
+#[test]
+fn site_templates_linked_outside_the_root() {
+    expect_refused(
+        |r| link(&outside(r, "tpl").join("templates"), r, "templates"),
+        "E1014",
+        None,
+        "templates",
+    );
+}
+
+#[test]
+fn print_template_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            write(r, "content/posters/p.md", "+++\ntitle = \"海报\"\n+++\n");
+            link(&outside(r, "print").join("passwd"), r, "print/poster.typ")
+        },
+        "E1014",
+        None,
+        "print/poster.typ",
+    );
+}
+
+#[test]
+fn a_file_read_by_a_print_template_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            let secret = outside(r, "typ").join("passwd");
+            write(
+                r,
+                "content/posters/p.md",
+                "+++\ntitle = \"海报\"\nlayout = \"warning\"\n+++\n",
+            );
+            write(r, "print/warning.typ", "#read(\"/data/secret.txt\")\n");
+            link(&secret, r, "data/secret.txt")
+        },
+        "E1701",
+        Some("print/warning.typ:1:7"),
+        "data/secret.txt 指向站点目录以外",
+    );
+}
+
+#[test]
+fn theme_given_as_an_absolute_path() {
+    expect_refused(
+        |r| {
+            let o = outside(r, "abs");
+            let toml = format!("title = \"t\"\ntheme = \"{}\"\n", o.display());
+            std::fs::write(r.join("site.toml"), toml).unwrap();
+        },
+        "E1014",
+        Some("site.toml:2:9"),
+        "theme",
+    );
+}
+
+#[test]
+fn theme_given_as_a_parent_path() {
+    expect_refused(
+        |r| {
+            outside(r, "up");
+            std::fs::write(
+                r.join("site.toml"),
+                "title = \"t\"\ntheme = \"../../outside-up\"\n",
+            )
+            .unwrap();
+        },
+        "E1014",
+        Some("site.toml:2:9"),
+        "theme",
+    );
+}
+
+#[test]
+fn site_toml_linked_outside_the_root() {
+    expect_refused(
+        |r| link(&outside(r, "site").join("passwd"), r, "site.toml"),
+        "E1014",
+        None,
+        "site.toml",
+    );
+}
+
+#[test]
+fn hotlines_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            link(
+                &outside(r, "hot").join("passwd"),
+                r,
+                "content/hotlines.toml",
+            )
+        },
+        "E1014",
+        None,
+        "content/hotlines.toml",
+    );
+}
+
+#[test]
+fn variants_file_linked_outside_the_root() {
+    expect_refused(
+        |r| {
+            let o = outside(r, "var");
+            write(
+                &o,
+                "c.toml",
+                "[[variant]]\nslug = \"a\"\nname = \"SECRET 社区\"\n",
+            );
+            link(&o.join("c.toml"), r, "data/c.toml");
+            write(
+                r,
+                "content/posters/p.md",
+                "+++\ntitle = \"海报\"\nvariants = \"data/c.toml\"\n+++\n",
+            );
+        },
+        "E1014",
+        Some("content/posters/p.md:3:12"),
+        "data/c.toml",
+    );
+}
+
+#[test]
+fn a_link_loop_is_called_a_loop() {
+    expect_refused(
+        |r| link(Path::new("loop.md"), r, "content/loop.md"),
+        "E1017",
+        None,
+        "content/loop.md 是一个循环的符号链接",
+    );
+}
+
+#[test]
+fn links_inside_the_root_keep_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(root, "shared/site.css", "body{color:red}");
+    write(
+        root,
+        "shared/extra.md",
+        "+++\ntitle = \"链接进来的文章\"\n+++\n\n正文。\n",
+    );
+    link(Path::new("../shared/site.css"), root, "static/site.css");
+    link(
+        Path::new("../../shared/extra.md"),
+        root,
+        "content/tactics/extra.md",
+    );
+    let out = run_in(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = tree(&root.join("public"));
+    assert_eq!(public["site.css"], b"body{color:red}");
+    assert!(
+        public.keys().any(|k| k.contains("extra")),
+        "{:?}",
+        public.keys()
+    );
+}
+
+// The output folder: never a source folder, never following links it did not make.
+
+#[test]
+fn refuses_every_source_folder_as_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write(&root, "print/poster.typ", "// 海报模板\n");
+    write(&root, "data/c.toml", "[[variant]]\n");
+    write(&root, "static/a.css", "a");
+    let before = tree(&root);
+    for out in [
+        "content",
+        "print",
+        "data",
+        "static",
+        "templates",
+        "themes",
+        "content/cases",
+        ".",
+        "..",
+    ] {
+        let o = run_in(&root, &["--out", root.join(out).to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "--out {out}: {err}");
+        assert!(err.contains("[E1601]"), "--out {out}: {err}");
+        assert_eq!(tree(&root), before, "--out {out} changed the site");
+    }
+    // A refused `--out print` leaves later builds working.
+    let o = run_in(&root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn links_named_like_leftovers_are_neither_followed_nor_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    assert!(run_in(&root, &[]).status.success());
+    let victim = dir.path().join("victim");
+    for f in [
+        "index.html",
+        "robots.txt",
+        "sitemap.xml",
+        ".fangpian-build",
+        "keep.txt",
+    ] {
+        write(&victim, f, "不能删");
+    }
+    let before = tree(&victim);
+    link(&victim, &root, ".public.fangpian-old-1");
+    link(&victim, &root, ".public.fangpian-tmp-2");
+    for _ in 0..2 {
+        let o = run_in(&root, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(
+        tree(&victim),
+        before,
+        "a build deleted files outside the root"
+    );
+    assert!(
+        root.join(".public.fangpian-old-1")
+            .symlink_metadata()
+            .is_ok()
+    );
+    assert!(root.join("public/index.html").exists());
+}
+
+#[test]
+fn a_second_build_into_a_busy_output_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    assert!(run_in(root, &[]).status.success());
+    let before = tree(&root.join("public"));
+    // Another build holds the output's lock.
+    let lock = std::fs::File::create(root.join(".public.fangpian-lock")).unwrap();
+    lock.lock().unwrap();
+    write(root, "content/about.md", "+++\ntitle = \"新的关于\"\n+++\n");
+    let out = run_in(root, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[E1604]") && err.contains("另一个 fangpian 正在构建到"),
+        "{err}"
+    );
+    assert_eq!(tree(&root.join("public")), before);
+    drop(lock);
+    let out = run_in(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !root.join(".public.fangpian-lock").exists(),
+        "the lock file is left behind"
+    );
+}
+
+// Permission errors say so. As root every file is readable, so the build runs as `nobody` then.
+
+fn run_unprivileged(dir: &Path, root: &Path, extra: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let mut c = bin();
+    c.args(["build", "--root", root.to_str().unwrap()])
+        .args(extra);
+    if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+        for e in walkdir::WalkDir::new(dir) {
+            std::os::unix::fs::lchown(e.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+        c.uid(65534).gid(65534);
+    }
+    c.output().unwrap()
+}
+
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn an_unreadable_content_file_is_a_permission_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    assert!(run_in(&root, &[]).status.success());
+    let before = tree(&root.join("public"));
+    let file = root.join("content/tactics/baojianpin.md");
+    let out = run_unprivileged(dir.path(), &root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    chmod(&file, 0o000);
+    let out = run_unprivileged(dir.path(), &root, &[]);
+    chmod(&file, 0o644);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[E1016]"), "{err}");
+    assert!(
+        err.contains("权限不足：不能读取 content/tactics/baojianpin.md"),
+        "{err}"
+    );
+    assert!(err.contains("提示"), "{err}");
+    assert_eq!(tree(&root.join("public")), before);
+}
+
+#[test]
+fn an_unwritable_output_folder_is_a_permission_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    assert!(run_in(&root, &[]).status.success());
+    let public = root.join("public");
+    let before = tree(&public);
+    chmod(&public, 0o000);
+    let out = run_unprivileged(dir.path(), &root, &[]);
+    chmod(&public, 0o755);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[E1605]") && err.contains("权限不足"), "{err}");
+    assert!(err.contains("public"), "{err}");
+    assert!(!err.contains("不是 fangpian"), "{err}");
+    assert_eq!(tree(&public), before);
+}
+
+#[test]
+fn force_says_when_it_cannot_delete_the_old_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write(&root, "mine/locked/notes.txt", "别人的文件");
+    chmod(&root.join("mine/locked"), 0o555);
+    let mine = root.join("mine");
+    let out = run_unprivileged(
+        dir.path(),
+        &root,
+        &["--out", mine.to_str().unwrap(), "--force"],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(root.join("mine/index.html").exists());
+    let left: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".mine.fangpian-tmp-")
+        })
+        .collect();
+    assert_eq!(left.len(), 1, "the undeletable folder is still there");
+    let name = left[0].file_name().to_string_lossy().into_owned();
+    assert!(err.contains("[W2009]") && err.contains(&name), "{err}");
+    chmod(&left[0].path().join("locked"), 0o755);
+}
+
+#[test]
+fn an_output_folder_that_is_a_link_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let elsewhere = dir.path().join("elsewhere");
+    write(&elsewhere, ".fangpian-build", "x");
+    write(&elsewhere, "index.html", "别处的网站");
+    let before = tree(&elsewhere);
+    link(&elsewhere, &root, "public");
+    let out = run_in(&root, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[E1601]") && err.contains("符号链接"), "{err}");
+    assert_eq!(tree(&elsewhere), before);
+    assert!(
+        root.join("public")
+            .symlink_metadata()
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // Naming the real folder works.
+    let out = run_in(&root, &["--out", elsewhere.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 // A writer's everyday mistakes (issue 13): files in content/ that would have been published raw.
 bad!(
     txt_file_with_front_matter_in_content,

@@ -12,13 +12,18 @@ use common::*;
 
 /// A site big enough that a build takes a while, in one of two versions.
 fn site(root: &Path, version: &str) {
+    site_of(root, version, 400);
+}
+
+/// The site with `cases` case pages.
+fn site_of(root: &Path, version: &str, cases: usize) {
     small_site(root);
     write(
         root,
         "site.toml",
         &format!("title = \"测试站点 {version}\"\nbase_url = \"https://test.example.org\"\n"),
     );
-    for i in 0..400 {
+    for i in 0..cases {
         write(
             root,
             &format!("content/cases/c{i:04}.md"),
@@ -103,4 +108,117 @@ fn killed_builds_never_leave_a_half_written_site() {
         .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache")
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+/// Entries beside the output that a build made and did not remove.
+fn leftovers(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache")
+        .collect()
+}
+
+fn spawn_build(root: &Path) -> std::process::Child {
+    bin()
+        .args(["build", "--root", root.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Two builds into one output at once, one of them killed in half of the trials: the output lock lets
+/// only one write at a time, so every published site is whole, a build that says 完成 (exit 0) has
+/// published its site, the other one says why it stopped (E1604), and nothing is left behind.
+#[test]
+fn overlapping_builds_never_publish_an_incomplete_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let out = root.join("public");
+    // Smaller than the kill test's site: 50 trials of two builds each.
+    let site = |root: &Path, version: &str| site_of(root, version, 100);
+    let build = |version: &str| -> BTreeMap<String, Vec<u8>> {
+        site(&root, version);
+        let o = run_in(&root, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        tree(&out)
+    };
+    let snapshot_b = build("B");
+    let t = Instant::now();
+    let snapshot_a = build("A");
+    let full = t.elapsed().as_micros() as u64;
+    let snapshot = |v: &str| if v == "A" { &snapshot_a } else { &snapshot_b };
+
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut current = "A";
+    let (mut busy, mut killed) = (0, 0);
+    let trials = 50;
+    for trial in 0..trials {
+        let next = if current == "A" { "B" } else { "A" };
+        site(&root, next);
+        let first = spawn_build(&root);
+        std::thread::sleep(Duration::from_micros(rng.next() % full.max(1)));
+        let mut second = spawn_build(&root);
+        let kill = trial % 2 == 1;
+        if kill {
+            std::thread::sleep(Duration::from_micros(rng.next() % full.max(1)));
+            let _ = second.kill(); // SIGKILL
+            killed += 1;
+        }
+        let results = [
+            first.wait_with_output().unwrap(),
+            second.wait_with_output().unwrap(),
+        ];
+        let now = tree(&out);
+        assert!(
+            &now == snapshot(current) || &now == snapshot(next),
+            "trial {trial}: the published site is neither the old nor the new one, whole"
+        );
+        for (i, o) in results.iter().enumerate() {
+            let killed_here = kill && i == 1 && o.status.code().is_none();
+            if killed_here {
+                continue;
+            }
+            match o.status.code() {
+                Some(0) => {
+                    assert!(stdout(o).contains("完成"), "trial {trial}: {}", stdout(o));
+                    assert_eq!(
+                        &now,
+                        snapshot(next),
+                        "trial {trial}: exit 0 but not published"
+                    );
+                }
+                Some(1) => {
+                    assert!(
+                        stderr(o).contains("[E1604]"),
+                        "trial {trial}: {}",
+                        stderr(o)
+                    );
+                    busy += 1;
+                }
+                other => panic!("trial {trial}: exit {other:?}: {}", stderr(o)),
+            }
+        }
+        if &now == snapshot(next) {
+            current = next;
+        }
+        if !kill {
+            assert!(
+                leftovers(&root).is_empty(),
+                "trial {trial}: {:?}",
+                leftovers(&root)
+            );
+        }
+    }
+    eprintln!(
+        "{trials} trials ({killed} with a kill): {busy} builds stopped because another was running"
+    );
+    build(if current == "A" { "B" } else { "A" });
+    assert!(
+        leftovers(&root).is_empty(),
+        "left behind: {:?}",
+        leftovers(&root)
+    );
 }

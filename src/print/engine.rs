@@ -17,6 +17,8 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::{FontPath, FontStore};
 use typst_layout::PagedDocument;
 
+use crate::boundary::{Boundary, Resolved};
+
 /// The Typst version every PDF is made with (part of the cache key).
 pub const TYPST_VERSION: &str = "0.15.1";
 
@@ -107,7 +109,8 @@ pub struct Engine {
     library: LazyHash<Library>,
     fonts: Fonts,
     templates: HashMap<String, TemplateFile>,
-    root: PathBuf,
+    /// Files a template reads (images) must be inside the site root.
+    boundary: Boundary,
 }
 
 /// One document to compile.
@@ -157,7 +160,7 @@ impl Engine {
             library: LazyHash::new(Library::builder().build()),
             fonts: Fonts::new(fonts),
             templates: templates.into_iter().map(|t| (t.name.clone(), t)).collect(),
-            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            boundary: Boundary::new(root),
         }
     }
 
@@ -337,16 +340,12 @@ impl PosterWorld<'_> {
         }
         // Any other path is a file of the site, which must stay inside the site root.
         let rel = path.trim_start_matches('/');
-        let full = self.engine.root.join(rel);
-        let canon = full
-            .canonicalize()
-            .map_err(|e| FileError::from_io(e, &full))?;
-        if !canon.starts_with(&self.engine.root) {
-            return Err(FileError::AccessDenied);
-        }
-        if canon.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
+        let canon = match self.engine.boundary.resolve(rel) {
+            Ok(Resolved::File(p)) => p,
+            Ok(Resolved::Dir(_)) => return Err(FileError::IsDirectory),
+            Ok(Resolved::Missing) => return Err(FileError::NotFound(PathBuf::from(rel))),
+            Err(d) => return Err(FileError::Other(Some(d.message.into()))),
+        };
         std::fs::read(&canon)
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &canon))

@@ -251,15 +251,8 @@ fn templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnost
             );
         }
     }
-    let dirs = [
-        (
-            root.join("themes").join(theme).join("print"),
-            format!("themes/{theme}/print"),
-        ),
-        (root.join("print"), "print".to_string()),
-    ];
-    for (dir, display) in dirs {
-        for (name, path) in crate::theme::read_dir_files(&dir) {
+    for display in [format!("themes/{theme}/print"), "print".to_string()] {
+        for (name, path) in crate::theme::read_dir_files(root, &display)? {
             let display = PathBuf::from(format!("{display}/{name}"));
             let text = crate::content::read_text(&path, &display).map_err(|e| vec![e])?;
             by_name.insert(
@@ -276,10 +269,9 @@ fn templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnost
 }
 
 /// Theme fonts: the site theme's `fonts/` on disk, then the embedded default theme's.
-fn fonts(root: &Path, theme: &str) -> Vec<FontFile> {
+fn fonts(root: &Path, theme: &str) -> Result<Vec<FontFile>, Vec<Diagnostic>> {
     let mut out = Vec::new();
-    let dir = root.join("themes").join(theme).join("fonts");
-    for (name, path) in crate::theme::read_dir_files(&dir) {
+    for (name, path) in crate::theme::read_dir_files(root, &format!("themes/{theme}/fonts"))? {
         if is_font(&name)
             && let Ok(bytes) = std::fs::read(&path)
         {
@@ -302,7 +294,7 @@ fn fonts(root: &Path, theme: &str) -> Vec<FontFile> {
             });
         }
     }
-    out
+    Ok(out)
 }
 
 fn is_font(name: &str) -> bool {
@@ -332,7 +324,7 @@ impl<'a> Printer<'a> {
     pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Printer<'a>, Vec<Diagnostic>> {
         let theme = &site.config.theme;
         let templates = templates(&site.root, theme)?;
-        let fonts = fonts(&site.root, theme);
+        let fonts = fonts(&site.root, theme)?;
         let mut h = cache::Hasher::new();
         h.str(engine::TYPST_VERSION);
         h.str(env!("CARGO_PKG_VERSION"));

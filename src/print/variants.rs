@@ -33,7 +33,12 @@ const KEYS: &[&str] = &["slug", "name", "contact", "phone", "address"];
 /// Read and validate `root/rel`.
 pub fn load(root: &Path, rel: &str) -> Result<VariantFile, Vec<Diagnostic>> {
     let display = PathBuf::from(rel);
-    let source = crate::content::read_text(&root.join(rel), &display).map_err(|e| vec![e])?;
+    let path = match crate::boundary::Boundary::new(root).resolve(rel) {
+        Ok(crate::boundary::Resolved::File(p)) => p,
+        Ok(_) => root.join(rel), // reported by the site's checks; reading it fails with a message
+        Err(d) => return Err(vec![d]),
+    };
+    let source = crate::content::read_text(&path, &display).map_err(|e| vec![e])?;
     parse(&display, &source)
 }
 
