@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod hotlines;
 pub mod markdown;
 pub mod output;
+pub mod phone;
 pub mod print;
 pub mod qr;
 pub mod render;
