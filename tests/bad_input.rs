@@ -13,7 +13,7 @@ fn expect_failure(
     code: &str,
     location: Option<&str>,
     extra_args: &[&str],
-) {
+) -> String {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     small_site(root);
@@ -60,6 +60,7 @@ fn expect_failure(
         .filter(|e| e.file_name().to_string_lossy().contains("fangpian-tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary folder left behind");
+    err
 }
 
 fn put(rel: &'static str, text: &'static str) -> impl FnOnce(&Path) {
@@ -641,3 +642,92 @@ bad!(
     "E1704",
     Some("data/v.toml:6:8")
 );
+
+// Phone numbers: Chinese forms only; an area code written into the number names both fields and gives the
+// corrected pair.
+const POLICE: &str = "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"110\"\n\n";
+
+fn hotline_failure(entry: &str, code: &str, location: &str, hint: &str) {
+    let text = format!("{POLICE}{entry}");
+    let err = expect_failure(
+        move |root: &Path| write(root, "content/hotlines.toml", &text),
+        code,
+        Some(location),
+        &[],
+    );
+    assert!(err.contains(hint), "expected the hint {hint}; stderr:\n{err}");
+}
+
+#[test]
+fn hotline_number_repeats_its_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\narea_code = \"0472\"\nnumber = \"0472-7107009\"\n",
+        "E1304",
+        "content/hotlines.toml:10:10",
+        "area_code = \"0472\"，number = \"7107009\"",
+    );
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"023-72706001\"\n",
+        "E1304",
+        "content/hotlines.toml:9:10",
+        "area_code = \"023\"，number = \"72706001\"",
+    );
+}
+
+#[test]
+fn hotline_mobile_with_an_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"m\"\nname = \"联系人\"\narea_code = \"023\"\nnumber = \"13812345678\"\n",
+        "E1304",
+        "content/hotlines.toml:9:13",
+        "area_code = \"\"，number = \"13812345678\"",
+    );
+}
+
+#[test]
+fn hotline_fixed_line_without_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\n",
+        "E1304",
+        "content/hotlines.toml:9:10",
+        "area_code = \"0472\"",
+    );
+}
+
+#[test]
+fn hotline_number_of_a_wrong_length() {
+    hotline_failure(
+        "[[hotline]]\nid = \"m\"\nname = \"手机\"\nnumber = \"1381234567\"\n",
+        "E1303",
+        "content/hotlines.toml:9:10",
+        "手机 11 位",
+    );
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\narea_code = \"472\"\nnumber = \"7107009\"\n",
+        "E1303",
+        "content/hotlines.toml:9:13",
+        "area_code = \"023\"",
+    );
+}
+
+#[test]
+fn variant_phone_with_a_wrong_length() {
+    let err = expect_failure(
+        |root: &Path| {
+            write(
+                root,
+                "content/posters/q.md",
+                "+++\ntitle = \"社区\"\nvariants = \"data/v.toml\"\n+++\n",
+            );
+            write(
+                root,
+                "data/v.toml",
+                "[[variant]]\nslug = \"a\"\nname = \"甲\"\nphone = \"023-7270000\"\n\n[[variant]]\nslug = \"b\"\nname = \"乙\"\nphone = \"0472-13812345678\"\n",
+            );
+        },
+        "E1704",
+        Some("data/v.toml:9:9"),
+        &[],
+    );
+    assert!(err.contains("phone = \"13812345678\""), "{err}");
+}
