@@ -407,3 +407,50 @@ fn markup_the_fast_minifier_rejects_is_still_minified() {
         "QR code spliced in: {page}"
     );
 }
+
+/// `(tel: target, display form)` of every entry of the example's `content/hotlines.toml`, each checked to be
+/// a valid Chinese number made of exactly its `area_code` and `number`.
+fn example_hotline_forms() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo_root().join("content/hotlines.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    doc["hotline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let area = h.get("area_code").and_then(|a| a.as_str()).unwrap_or("");
+            let number = h["number"].as_str().unwrap();
+            let phone = fangpian::phone::Phone::parse(area, number)
+                .unwrap_or_else(|e| panic!("{area} {number}: {e:?}"));
+            assert_eq!(phone.tel(), format!("tel:{area}{number}"));
+            (phone.tel(), phone.display())
+        })
+        .collect()
+}
+
+#[test]
+fn every_tel_link_is_a_valid_number_from_hotlines_toml() {
+    let forms = example_hotline_forms();
+    let mut seen = 0;
+    for (path, bytes) in built().1.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        for (at, _) in page.match_indices("tel:") {
+            let tel: String = page[at..]
+                .chars()
+                .take_while(|c| *c != ' ' && *c != '>' && *c != '"')
+                .collect();
+            assert!(
+                forms.iter().any(|(t, _)| *t == tel),
+                "{path}: {tel} is not the tel: form of any entry of hotlines.toml"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 100, "only {seen} tel: links");
+    // The display form next to each button is the grouped number, with the area code once.
+    let h = html("hotlines/index.html");
+    for (_, display) in &forms {
+        assert!(h.contains(display.as_str()), "{display} missing from /hotlines/");
+    }
+    assert!(!h.contains("04720472") && !h.contains("023023"));
+}

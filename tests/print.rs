@@ -280,7 +280,7 @@ fn fonts_are_embedded_as_subsets() {
         let mut fonts = 0;
         for (_, obj) in doc.objects.iter() {
             let Ok(dict) = obj.as_dict() else { continue };
-            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
+            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
                 continue;
             }
             fonts += 1;
@@ -645,4 +645,48 @@ fn a_site_can_override_a_print_template() {
         e.contains("E1701") && e.contains("print/mine.typ:2:"),
         "{e}"
     );
+}
+
+/// Every phone number printed on a poster or leaflet is the display form of an entry of
+/// `content/hotlines.toml` or of a phone of `data/communities.toml`, derived from its validated parts.
+#[test]
+fn every_printed_number_is_a_valid_form_of_its_source() {
+    let read = |rel: &str| -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(repo_root().join(rel)).unwrap()).unwrap()
+    };
+    let mut allowed: Vec<String> = Vec::new();
+    for h in read("content/hotlines.toml")["hotline"].as_array().unwrap() {
+        let area = h.get("area_code").and_then(|a| a.as_str()).unwrap_or("");
+        let phone = fangpian::phone::Phone::parse(area, h["number"].as_str().unwrap()).unwrap();
+        allowed.push(phone.display());
+    }
+    for v in read("data/communities.toml")["variant"].as_array().unwrap() {
+        let written = v["phone"].as_str().unwrap();
+        allowed.push(fangpian::phone::Phone::parse_written(written).unwrap().display());
+    }
+    for (name, bytes) in pdfs() {
+        let text = text_of(&Document::load_mem(bytes).unwrap());
+        // Runs of digits and dashes long enough to be a phone number.
+        let mut numbers: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() || (c == '-' && !cur.is_empty()) {
+                cur.push(c);
+            } else {
+                let n = cur.trim_end_matches('-').to_string();
+                if n.len() >= 3 && !n.contains("--") {
+                    numbers.push(n);
+                }
+                cur.clear();
+            }
+        }
+        let phones: Vec<&String> = numbers
+            .iter()
+            .filter(|n| n.starts_with('0') || ["110", "96110", "12315", "12345"].contains(&n.as_str()))
+            .collect();
+        assert!(!phones.is_empty(), "{name}: no phone number found in {text}");
+        for n in phones {
+            assert!(allowed.contains(n), "{name}: printed {n}, not a form of any listed number");
+        }
+    }
 }
