@@ -731,3 +731,13 @@ fn variant_phone_with_a_wrong_length() {
     );
     assert!(err.contains("phone = \"13812345678\""), "{err}");
 }
+
+bad!(
+    poster_qr_caption_too_long,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nqr_caption = \"请用手机扫一扫这个二维码就能看到怎样举报养老诈骗\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/posters/p.md:3:14")
+);
