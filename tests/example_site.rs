@@ -454,3 +454,42 @@ fn every_tel_link_is_a_valid_number_from_hotlines_toml() {
     }
     assert!(!h.contains("04720472") && !h.contains("023023"));
 }
+
+#[test]
+fn indented_paragraphs_stay_paragraphs_and_code_wraps() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // As pasted from Word or typed by a writer who indents paragraphs: a tab, four spaces, full-width
+    // spaces; then a fenced code block with a long line.
+    write(
+        root,
+        "content/tactics/suojin.md",
+        "+++\ntitle = \"缩进\"\n+++\n\n\t第一段用 Tab 缩进，拨打 <hotline:mz>。\n\n    第二段用四个空格缩进。\n\n\u{3000}\u{3000}第三段用全角空格缩进。\n\n```\nhttps://example.org/a-very-long-address-that-would-scroll-sideways-on-a-375-px-phone-screen\n```\n",
+    );
+    // A Chinese file name with polyphones gets a word-by-word pinyin URL.
+    write(
+        root,
+        "content/tactics/银行行长.md",
+        "+++\ntitle = \"冒充银行行长\"\n+++\n\n内容。\n",
+    );
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(root.join("public/tactics/suojin/index.html")).unwrap();
+    for p in [
+        "<p>第一段用 Tab 缩进，拨打",
+        "<p>第二段用四个空格缩进。",
+        "<p>\u{3000}\u{3000}第三段用全角空格缩进。",
+    ] {
+        assert!(page.contains(p), "{p} is not a paragraph:\n{page}");
+    }
+    assert!(page.contains("href=tel:04727107009"), "{page}");
+    assert_eq!(page.matches("<pre").count(), 1, "only the fenced block is code");
+    let css = std::fs::read_to_string(root.join("public/fangpian.css")).unwrap();
+    assert!(
+        css.contains("pre{white-space:pre-wrap;overflow-wrap:anywhere")
+            || css.contains("pre { white-space: pre-wrap; overflow-wrap: anywhere"),
+        "code blocks must wrap"
+    );
+    assert!(root.join("public/tactics/yinhanghangzhang/index.html").exists());
+}
