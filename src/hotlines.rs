@@ -178,7 +178,13 @@ impl Hotlines {
             ) {
                 Ok(p) => p,
                 Err(e) => {
-                    errs.push(phone_error(display, source, &e, &number, area_code.as_ref()));
+                    errs.push(phone_error(
+                        display,
+                        source,
+                        &e,
+                        &number,
+                        area_code.as_ref(),
+                    ));
                     continue;
                 }
             };

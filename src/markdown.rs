@@ -91,7 +91,9 @@ fn parse(text: &str, depth: u8) -> Vec<(Event<'_>, Range<usize>)> {
         }
         let (dedented, lines) = dedent(text, range.clone(), &content);
         let at = |o: usize| {
-            let i = lines.partition_point(|&(sub, _)| sub <= o).saturating_sub(1);
+            let i = lines
+                .partition_point(|&(sub, _)| sub <= o)
+                .saturating_sub(1);
             lines
                 .get(i)
                 .map_or(range.start, |&(sub, orig)| orig + (o - sub))
@@ -660,18 +662,38 @@ mod tests {
         let r = render_str(
             "第一段。\n\n\t用 Tab 缩进的第二段。\n\n    四个空格缩进，拨打 <hotline:mz>。\n\n    \u{3000}\u{3000}空格加全角空格。\n\n\u{3000}\u{3000}全角空格缩进。\n",
         );
-        assert!(!r.html.contains("<pre") && !r.html.contains("<code"), "{}", r.html);
-        assert!(r.html.contains("<p>用 Tab 缩进的第二段。</p>"), "{}", r.html);
+        assert!(
+            !r.html.contains("<pre") && !r.html.contains("<code"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<p>用 Tab 缩进的第二段。</p>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"tel:04727107009\""), "{}", r.html);
-        assert!(r.html.contains("<p>\u{3000}\u{3000}空格加全角空格。</p>"), "{}", r.html);
-        assert!(r.html.contains("<p>\u{3000}\u{3000}全角空格缩进。</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<p>\u{3000}\u{3000}空格加全角空格。</p>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<p>\u{3000}\u{3000}全角空格缩进。</p>"),
+            "{}",
+            r.html
+        );
         // A broken link in an indented paragraph is still reported at its place in the file.
         let r = render_str("一\n\n    见[保健品](@/tactics/b.md)。\n");
         assert_eq!(r.diagnostics[0].code, "E1201");
         assert_eq!(r.diagnostics[0].position(), "content/x.md:3:6");
         // Fenced code stays code.
         let r = render_str("```\n    缩进的代码\n```\n");
-        assert!(r.html.contains("<pre><code>    缩进的代码\n</code></pre>"), "{}", r.html);
+        assert!(
+            r.html.contains("<pre><code>    缩进的代码\n</code></pre>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

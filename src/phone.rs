@@ -79,7 +79,9 @@ fn split_area(text: &str, digits: &str) -> (String, String) {
 }
 
 fn valid_area(area: &str) -> bool {
-    area.starts_with('0') && (3..=4).contains(&area.len()) && area.bytes().all(|b| b.is_ascii_digit())
+    area.starts_with('0')
+        && (3..=4).contains(&area.len())
+        && area.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Phone {
@@ -189,10 +191,22 @@ mod tests {
 
     #[test]
     fn accepted_forms_and_their_grouping() {
-        assert_eq!(ok("0472", "7107009"), ("0472-7107009".into(), "tel:04727107009".into()));
-        assert_eq!(ok("023", "7270 6001"), ("023-72706001".into(), "tel:02372706001".into()));
-        assert_eq!(ok("", "13812345678"), ("138 1234 5678".into(), "tel:13812345678".into()));
-        assert_eq!(ok("", "4001234567"), ("400-123-4567".into(), "tel:4001234567".into()));
+        assert_eq!(
+            ok("0472", "7107009"),
+            ("0472-7107009".into(), "tel:04727107009".into())
+        );
+        assert_eq!(
+            ok("023", "7270 6001"),
+            ("023-72706001".into(), "tel:02372706001".into())
+        );
+        assert_eq!(
+            ok("", "13812345678"),
+            ("138 1234 5678".into(), "tel:13812345678".into())
+        );
+        assert_eq!(
+            ok("", "4001234567"),
+            ("400-123-4567".into(), "tel:4001234567".into())
+        );
         assert_eq!(ok("", "96110"), ("96110".into(), "tel:96110".into()));
         assert_eq!(ok("", "１１０"), ("110".into(), "tel:110".into()));
         assert_eq!(ok("", "95588"), ("95588".into(), "tel:95588".into()));
@@ -204,11 +218,23 @@ mod tests {
             area: area.into(),
             local: local.into(),
         };
-        assert_eq!(Phone::parse("0472", "0472-7107009"), Err(fix("0472", "7107009")));
-        assert_eq!(Phone::parse("0472", "04727107009"), Err(fix("0472", "7107009")));
-        assert_eq!(Phone::parse("", "023-72706001"), Err(fix("023", "72706001")));
+        assert_eq!(
+            Phone::parse("0472", "0472-7107009"),
+            Err(fix("0472", "7107009"))
+        );
+        assert_eq!(
+            Phone::parse("0472", "04727107009"),
+            Err(fix("0472", "7107009"))
+        );
+        assert_eq!(
+            Phone::parse("", "023-72706001"),
+            Err(fix("023", "72706001"))
+        );
         assert_eq!(Phone::parse("", "02372706001"), Err(fix("023", "72706001")));
-        assert_eq!(Phone::parse("", "(0472)7107009"), Err(fix("0472", "7107009")));
+        assert_eq!(
+            Phone::parse("", "(0472)7107009"),
+            Err(fix("0472", "7107009"))
+        );
     }
 
     #[test]
@@ -216,26 +242,47 @@ mod tests {
         assert_eq!(Phone::parse("", "7107009"), Err(PhoneError::MissingArea));
         assert_eq!(Phone::parse("472", "7107009"), Err(PhoneError::BadArea));
         assert_eq!(Phone::parse("", "11O"), Err(PhoneError::NotDigits));
-        assert_eq!(Phone::parse("", "12"), Err(PhoneError::BadLength { digits: 2 }));
-        assert_eq!(Phone::parse("", "1381234567"), Err(PhoneError::BadLength { digits: 10 }));
+        assert_eq!(
+            Phone::parse("", "12"),
+            Err(PhoneError::BadLength { digits: 2 })
+        );
+        assert_eq!(
+            Phone::parse("", "1381234567"),
+            Err(PhoneError::BadLength { digits: 10 })
+        );
         assert!(matches!(
             Phone::parse("023", "13812345678"),
             Err(PhoneError::NeedlessArea { .. })
         ));
-        assert!(matches!(Phone::parse("0472", "110"), Err(PhoneError::NeedlessArea { .. })));
+        assert!(matches!(
+            Phone::parse("0472", "110"),
+            Err(PhoneError::NeedlessArea { .. })
+        ));
     }
 
     #[test]
     fn written_numbers() {
         let p = Phone::parse_written("023-72700000").unwrap();
-        assert_eq!((p.display(), p.tel()), ("023-72700000".into(), "tel:02372700000".into()));
+        assert_eq!(
+            (p.display(), p.tel()),
+            ("023-72700000".into(), "tel:02372700000".into())
+        );
         let p = Phone::parse_written("0472 7100000").unwrap();
         assert_eq!(p.display(), "0472-7100000");
-        assert_eq!(Phone::parse_written("138-1234-5678").unwrap().display(), "138 1234 5678");
-        assert_eq!(Phone::parse_written("7100000"), Err(PhoneError::MissingArea));
-        assert_eq!(Phone::parse_written("0472-710"), Err(PhoneError::NeedlessArea {
-            local: "710".into(),
-            what: "全国统一的服务号码"
-        }));
+        assert_eq!(
+            Phone::parse_written("138-1234-5678").unwrap().display(),
+            "138 1234 5678"
+        );
+        assert_eq!(
+            Phone::parse_written("7100000"),
+            Err(PhoneError::MissingArea)
+        );
+        assert_eq!(
+            Phone::parse_written("0472-710"),
+            Err(PhoneError::NeedlessArea {
+                local: "710".into(),
+                what: "全国统一的服务号码"
+            })
+        );
     }
 }

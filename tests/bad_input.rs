@@ -655,7 +655,10 @@ fn hotline_failure(entry: &str, code: &str, location: &str, hint: &str) {
         Some(location),
         &[],
     );
-    assert!(err.contains(hint), "expected the hint {hint}; stderr:\n{err}");
+    assert!(
+        err.contains(hint),
+        "expected the hint {hint}; stderr:\n{err}"
+    );
 }
 
 #[test]

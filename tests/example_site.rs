@@ -450,7 +450,10 @@ fn every_tel_link_is_a_valid_number_from_hotlines_toml() {
     // The display form next to each button is the grouped number, with the area code once.
     let h = html("hotlines/index.html");
     for (_, display) in &forms {
-        assert!(h.contains(display.as_str()), "{display} missing from /hotlines/");
+        assert!(
+            h.contains(display.as_str()),
+            "{display} missing from /hotlines/"
+        );
     }
     assert!(!h.contains("04720472") && !h.contains("023023"));
 }
@@ -484,12 +487,19 @@ fn indented_paragraphs_stay_paragraphs_and_code_wraps() {
         assert!(page.contains(p), "{p} is not a paragraph:\n{page}");
     }
     assert!(page.contains("href=tel:04727107009"), "{page}");
-    assert_eq!(page.matches("<pre").count(), 1, "only the fenced block is code");
+    assert_eq!(
+        page.matches("<pre").count(),
+        1,
+        "only the fenced block is code"
+    );
     let css = std::fs::read_to_string(root.join("public/fangpian.css")).unwrap();
     assert!(
         css.contains("pre{white-space:pre-wrap;overflow-wrap:anywhere")
             || css.contains("pre { white-space: pre-wrap; overflow-wrap: anywhere"),
         "code blocks must wrap"
     );
-    assert!(root.join("public/tactics/yinhanghangzhang/index.html").exists());
+    assert!(
+        root.join("public/tactics/yinhanghangzhang/index.html")
+            .exists()
+    );
 }

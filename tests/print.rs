@@ -280,7 +280,9 @@ fn fonts_are_embedded_as_subsets() {
         let mut fonts = 0;
         for (_, obj) in doc.objects.iter() {
             let Ok(dict) = obj.as_dict() else { continue };
-            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
+            if dict.get(b"Type").and_then(Object::as_name).ok()
+                != Some(b"FontDescriptor".as_slice())
+            {
                 continue;
             }
             fonts += 1;
@@ -662,7 +664,11 @@ fn every_printed_number_is_a_valid_form_of_its_source() {
     }
     for v in read("data/communities.toml")["variant"].as_array().unwrap() {
         let written = v["phone"].as_str().unwrap();
-        allowed.push(fangpian::phone::Phone::parse_written(written).unwrap().display());
+        allowed.push(
+            fangpian::phone::Phone::parse_written(written)
+                .unwrap()
+                .display(),
+        );
     }
     for (name, bytes) in pdfs() {
         let text = text_of(&Document::load_mem(bytes).unwrap());
@@ -682,11 +688,19 @@ fn every_printed_number_is_a_valid_form_of_its_source() {
         }
         let phones: Vec<&String> = numbers
             .iter()
-            .filter(|n| n.starts_with('0') || ["110", "96110", "12315", "12345"].contains(&n.as_str()))
+            .filter(|n| {
+                n.starts_with('0') || ["110", "96110", "12315", "12345"].contains(&n.as_str())
+            })
             .collect();
-        assert!(!phones.is_empty(), "{name}: no phone number found in {text}");
+        assert!(
+            !phones.is_empty(),
+            "{name}: no phone number found in {text}"
+        );
         for n in phones {
-            assert!(allowed.contains(n), "{name}: printed {n}, not a form of any listed number");
+            assert!(
+                allowed.contains(n),
+                "{name}: printed {n}, not a form of any listed number"
+            );
         }
     }
 }
@@ -704,7 +718,10 @@ fn every_community_version_has_its_own_preview() {
         let slug = v["slug"].as_str().unwrap();
         let name = v["name"].as_str().unwrap();
         for (html, pngs) in [
-            (&page, vec![format!("posters/baojianpin-bushi-yao-{slug}.png")]),
+            (
+                &page,
+                vec![format!("posters/baojianpin-bushi-yao-{slug}.png")],
+            ),
             (
                 &leaflet,
                 vec![
@@ -717,7 +734,10 @@ fn every_community_version_has_its_own_preview() {
                 assert!(t[&png].starts_with(b"\x89PNG"), "{png}");
                 assert!(html.contains(&format!("src=/{png}")), "{png} not shown");
             }
-            assert!(html.contains(&format!("<figcaption>{name}</figcaption>")), "{name}");
+            assert!(
+                html.contains(&format!("<figcaption>{name}</figcaption>")),
+                "{name}"
+            );
         }
     }
     // Each community's preview shows its own phone number, so the images differ.

@@ -349,6 +349,9 @@ pub struct Printer<'a> {
     fingerprint: String,
 }
 
+/// The failures of several versions of one document, in plan order.
+type Failures<'w, 'a> = Vec<(&'w Work<'a>, Diagnostic)>;
+
 /// A unit of work: one document of one item.
 struct Work<'a> {
     item: &'a Item,
@@ -421,7 +424,7 @@ impl<'a> Printer<'a> {
         let mut made = Made::default();
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
-        let mut overflows: BTreeMap<(usize, &str, &str), Vec<(&Work, Diagnostic)>> = BTreeMap::new();
+        let mut overflows: BTreeMap<(usize, &str, &str), Failures> = BTreeMap::new();
         for (w, r) in works.iter().zip(results) {
             match r {
                 Ok((rel, bytes, compiled)) => {
@@ -599,7 +602,7 @@ impl<'a> Printer<'a> {
 
     /// One diagnostic for the same failure of several versions of a document: the first one's, naming
     /// them all ("海报「…」（A3 竖版，3 个版本：通用版、甲社区、乙社区）").
-    fn merge_versions(&self, mut group: Vec<(&Work, Diagnostic)>) -> Diagnostic {
+    fn merge_versions(&self, mut group: Failures) -> Diagnostic {
         let (w, mut d) = group.remove(0);
         if group.is_empty() {
             return d;

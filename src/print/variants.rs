@@ -130,7 +130,12 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
 }
 
 /// The diagnostic for a variant's `phone` that is not a valid Chinese number.
-fn phone_error(display: &Path, source: &Arc<str>, e: &PhoneError, phone: &Sp<String>) -> Diagnostic {
+fn phone_error(
+    display: &Path,
+    source: &Arc<str>,
+    e: &PhoneError,
+    phone: &Sp<String>,
+) -> Diagnostic {
     let hint = match e {
         PhoneError::NeedlessArea { local, .. } => format!("改成 phone = \"{local}\""),
         PhoneError::MissingArea => format!(
