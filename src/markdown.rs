@@ -116,7 +116,8 @@ fn dedent(text: &str, range: Range<usize>, content: &str) -> (String, Vec<(usize
         let line = line.trim_start_matches([' ', '\t']);
         let body = line.trim_end_matches('\n');
         if !body.is_empty()
-            && let Some(pos) = text.get(cursor..range.end).and_then(|t| t.find(body))
+            && let Some(pos) = window(text, cursor, (cursor + body.len() + 256).min(range.end))
+                .and_then(|t| t.find(body))
         {
             cursor += pos;
             lines.push((out.len(), cursor));
@@ -125,6 +126,14 @@ fn dedent(text: &str, range: Range<usize>, content: &str) -> (String, Vec<(usize
         out.push_str(line);
     }
     (out, lines)
+}
+
+/// `text[start..end]` with `end` moved back to a character boundary; `None` if out of range.
+fn window(text: &str, start: usize, mut end: usize) -> Option<&str> {
+    while end > start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(start..end)
 }
 
 /// The scheme of a URL (`javascript` in `JavaScript:alert(1)`), ignoring whitespace and control

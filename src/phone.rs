@@ -170,6 +170,7 @@ impl PhoneError {
             }
             PhoneError::NeedlessArea { what, .. } => format!("{what}不加区号：`{written}`"),
             PhoneError::MissingArea => format!("固定电话 `{written}` 缺少区号"),
+            PhoneError::BadLength { digits: 0 } => "号码是空的".to_string(),
             PhoneError::BadLength { digits } => {
                 format!("号码 `{written}` 有 {digits} 位数字，不是有效的电话号码")
             }
