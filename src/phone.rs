@@ -142,14 +142,14 @@ impl Phone {
         Ok(Phone { area, local, kind })
     }
 
-    /// The number as printed and shown: `0472-7107009`, `138 1234 5678`, `400-123-4567`, `96110`.
+    /// The number as printed and shown: `0472-7107009`, `400-123-4567`, `96110`, and a mobile as its 11 digits
+    /// `13812345678` (grouped, it would no longer fit the 72 pt numbers across an A4 poster).
     pub fn display(&self) -> String {
         let l = &self.local;
         match self.kind {
             Kind::Fixed => format!("{}-{l}", self.area),
-            Kind::Mobile => format!("{} {} {}", &l[..3], &l[3..7], &l[7..]),
             Kind::TollFree => format!("{}-{}-{}", &l[..3], &l[3..6], &l[6..]),
-            Kind::Service => l.clone(),
+            Kind::Mobile | Kind::Service => l.clone(),
         }
     }
 
@@ -202,7 +202,7 @@ mod tests {
         );
         assert_eq!(
             ok("", "13812345678"),
-            ("138 1234 5678".into(), "tel:13812345678".into())
+            ("13812345678".into(), "tel:13812345678".into())
         );
         assert_eq!(
             ok("", "4001234567"),
@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(p.display(), "0472-7100000");
         assert_eq!(
             Phone::parse_written("138-1234-5678").unwrap().display(),
-            "138 1234 5678"
+            "13812345678"
         );
         assert_eq!(
             Phone::parse_written("7100000"),
