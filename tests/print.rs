@@ -809,3 +809,26 @@ fn an_overflow_in_several_versions_is_one_message() {
         "{e}"
     );
 }
+
+#[test]
+fn a_mobile_number_prints_whole_on_an_a4_poster() {
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"手机\"\nheadline = \"防骗\"\nhotlines = [\"police\", \"shouji\"]\n+++\n",
+    );
+    let hotlines = std::fs::read_to_string(dir.path().join("content/hotlines.toml")).unwrap();
+    write(
+        dir.path(),
+        "content/hotlines.toml",
+        &format!(
+            "{hotlines}\n[[hotline]]\nid = \"shouji\"\nname = \"社区民警\"\nnumber = \"138 1234 5678\"\n"
+        ),
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    assert!(text_of(&Document::load_mem(&pdf).unwrap()).contains("13812345678"));
+    let page = std::fs::read_to_string(dir.path().join("public/hotlines/index.html")).unwrap();
+    assert!(page.contains("href=tel:13812345678"), "{page}");
+}
