@@ -744,3 +744,21 @@ bad!(
     "E1007",
     Some("content/posters/p.md:3:14")
 );
+bad!(
+    leaflet_version_preview_would_overwrite_another,
+    |root: &Path| {
+        // The community "2" would get `l-2.png`, the general leaflet's inside page.
+        write(
+            root,
+            "content/leaflets/l.md",
+            "+++\ntitle = \"折页\"\nvariants = \"data/v.toml\"\n+++\n\n## 一\n\n文字。\n",
+        );
+        write(
+            root,
+            "data/v.toml",
+            "[[variant]]\nslug = \"2\"\nname = \"二社区\"\n",
+        );
+    },
+    "E1011",
+    Some("content/leaflets/l.md")
+);

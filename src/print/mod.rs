@@ -167,9 +167,19 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
             panels,
         });
     }
-    // Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
+    errs.extend(collisions(site, &items));
+    if errs.is_empty() {
+        Ok(Plan { items })
+    } else {
+        Err(errs)
+    }
+}
+
+/// Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
+fn collisions(site: &Site, items: &[Item]) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
     let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for it in &items {
+    for it in items {
         let files = it
             .documents
             .iter()
@@ -189,11 +199,7 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
             owner.insert(rel, it.page);
         }
     }
-    if errs.is_empty() {
-        Ok(Plan { items })
-    } else {
-        Err(errs)
-    }
+    errs
 }
 
 /// The poster page's download list and preview, for its web page.
