@@ -209,12 +209,10 @@ pub fn write_site(
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
-        for rel in made
-            .sizes
-            .keys()
-            .chain(plan.items.iter().flat_map(|it| &it.previews))
-        {
-            sink.note(rel);
+        // `check` lays documents out without writing them: links to them still count as good.
+        for doc in plan.items.iter().flat_map(|it| &it.documents) {
+            sink.note(&doc.rel);
+            doc.previews.iter().for_each(|p| sink.note(p));
         }
         cache.set_print(
             plan.items

@@ -46,6 +46,7 @@ pub mod codes {
     pub const HOTLINE_FIELD: &str = "E1301";
     pub const HOTLINE_DUPLICATE: &str = "E1302";
     pub const HOTLINE_NUMBER: &str = "E1303";
+    pub const HOTLINE_AREA_CODE: &str = "E1304";
     // E14xx: site.toml and theme
     pub const SITE_MISSING: &str = "E1400";
     pub const SITE_INVALID: &str = "E1401";

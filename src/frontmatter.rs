@@ -86,11 +86,19 @@ impl Kind {
                 "points",
                 "hotlines",
                 "qr",
+                "qr_caption",
                 "source",
                 "variants",
             ],
             Kind::Leaflet => &[
-                "size", "layout", "headline", "slogan", "hotlines", "qr", "variants",
+                "size",
+                "layout",
+                "headline",
+                "slogan",
+                "hotlines",
+                "qr",
+                "qr_caption",
+                "variants",
             ],
             Kind::Page => &[],
         }
@@ -288,6 +296,8 @@ pub struct PrintFields {
     pub points: Vec<String>,
     pub hotlines: Vec<Sp<String>>,
     pub qr: Option<Sp<String>>,
+    /// The words under the QR code; by default they follow where the code points.
+    pub qr_caption: Option<String>,
     pub source: Option<Sp<String>>,
     pub variants: Option<Sp<String>>,
 }
@@ -562,9 +572,42 @@ fn parse_print(
         points: str_list(t, "points", errs),
         hotlines: t.opt_str_list("hotlines", errs).unwrap_or_default(),
         qr: t.opt_sp_str("qr", errs),
+        qr_caption: qr_caption(t, file, source, errs),
         source: t.opt_sp_str("source", errs),
         variants: t.opt_sp_str("variants", errs),
     }
+}
+
+/// Longest `qr_caption`: two lines under the QR code.
+const QR_CAPTION_MAX: usize = 16;
+
+/// `qr_caption`: one line of at most [`QR_CAPTION_MAX`] characters.
+fn qr_caption(
+    t: &Table,
+    file: &Path,
+    source: &Arc<str>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let v = t.opt_sp_str("qr_caption", errs)?;
+    let text = v.value.trim();
+    let problem = if text.is_empty() {
+        "不能是空的".to_string()
+    } else if text.contains(['\n', '\r']) {
+        "只能写一行".to_string()
+    } else if text.chars().count() > QR_CAPTION_MAX {
+        format!("有 {} 个字，太长了", text.chars().count())
+    } else {
+        return Some(text.to_string());
+    };
+    errs.push(
+        Diagnostic::error(codes::INVALID_VALUE, format!("`qr_caption` {problem}"))
+            .at(file, source, v.span.clone())
+            .label("二维码下面的说明")
+            .hint(format!(
+                "写一句不超过 {QR_CAPTION_MAX} 个字的话，说明扫码后看到什么，例如 qr_caption = \"扫码看怎样举报\"；不写就按二维码指向自动选择"
+            )),
+    );
+    None
 }
 
 /// Parse a section's `_index.md` front matter.

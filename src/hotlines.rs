@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, codes};
+use crate::phone::{FORMS, Phone, PhoneError};
 use crate::toml_read::{Doc, Sp, Table};
 
 /// One hotline.
@@ -162,43 +163,22 @@ impl Hotlines {
                 );
                 continue;
             }
-            let area = area_code
-                .as_ref()
-                .map(|a| a.value.trim().to_string())
-                .unwrap_or_default();
-            let digits_ok = |s: &str| {
-                !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+            let phone = match Phone::parse(
+                area_code.as_ref().map_or("", |a| a.value.as_str()),
+                &number.value,
+            ) {
+                Ok(p) => p,
+                Err(e) => {
+                    errs.push(phone_error(
+                        display,
+                        source,
+                        &e,
+                        &number,
+                        area_code.as_ref(),
+                    ));
+                    continue;
+                }
             };
-            if !digits_ok(&number.value) {
-                errs.push(
-                    Diagnostic::error(
-                        codes::HOTLINE_NUMBER,
-                        format!("热线号码 `{}` 只能包含数字", number.value),
-                    )
-                    .at(display, source, number.span.clone())
-                    .label("号码里有数字以外的字符")
-                    .hint("只写号码，例如 number = \"7107009\"；区号写在 area_code = \"0472\""),
-                );
-                continue;
-            }
-            if let Some(a) = &area_code
-                && !a.value.trim().is_empty()
-                && !(a.value.trim().starts_with('0')
-                    && a.value.trim().chars().all(|c| c.is_ascii_digit()))
-            {
-                errs.push(
-                    Diagnostic::error(
-                        codes::HOTLINE_NUMBER,
-                        format!("区号 `{}` 应该是以 0 开头的数字", a.value),
-                    )
-                    .at(display, source, a.span.clone())
-                    .label("区号不对")
-                    .hint("例如 area_code = \"023\"；全国统一号码（110、12345）不写区号"),
-                );
-                continue;
-            }
             if let Some(prev) = id_spans.get(&id.value) {
                 let (line, _) = crate::diag::line_col(source, prev.span.start);
                 errs.push(
@@ -214,17 +194,6 @@ impl Hotlines {
                 );
                 continue;
             }
-            let compact: String = number
-                .value
-                .chars()
-                .filter(|c| c.is_ascii_digit())
-                .collect();
-            let display_number = if area.is_empty() {
-                compact.clone()
-            } else {
-                format!("{area}-{compact}")
-            };
-            let tel = format!("tel:{area}{compact}");
             let stale = match &verified {
                 Some(v) => (today - v.value.date).whole_days() > max_age_days,
                 None => false,
@@ -253,15 +222,15 @@ impl Hotlines {
             hotlines.list.push(Hotline {
                 id: id.value.clone(),
                 name: name.value,
-                number: compact,
-                area_code: area,
+                display: phone.display(),
+                tel: phone.tel(),
+                number: phone.local,
+                area_code: phone.area,
                 hours,
                 scope,
                 region,
                 verified: verified.map(|v| v.value.ymd()).unwrap_or_default(),
                 primary,
-                display: display_number,
-                tel,
                 stale,
             });
             id_spans.insert(id.value.clone(), id);
@@ -273,6 +242,76 @@ impl Hotlines {
             Err(errs)
         }
     }
+}
+
+/// The diagnostic for a hotline whose `area_code` and `number` are not a valid Chinese number: it points at
+/// the field to change and gives the corrected pair.
+fn phone_error(
+    display: &Path,
+    source: &Arc<str>,
+    e: &PhoneError,
+    number: &Sp<String>,
+    area_code: Option<&Sp<String>>,
+) -> Diagnostic {
+    let pair = |area: &str, local: &str| format!("area_code = \"{area}\"，number = \"{local}\"");
+    let (code, field, label, hint) = match e {
+        PhoneError::NotDigits => (
+            codes::HOTLINE_NUMBER,
+            number,
+            "号码里有数字以外的字符",
+            "只写号码，例如 number = \"7107009\"；区号写在 area_code = \"0472\"".to_string(),
+        ),
+        PhoneError::BadArea => (
+            codes::HOTLINE_NUMBER,
+            area_code.unwrap_or(number),
+            "区号不对",
+            "例如 area_code = \"023\"；手机号和全国统一号码（110、12345）不写区号".to_string(),
+        ),
+        PhoneError::Mixed { area, local } => (
+            codes::HOTLINE_AREA_CODE,
+            number,
+            "number 里又写了区号",
+            format!("区号和号码分开写：{}", pair(area, local)),
+        ),
+        PhoneError::NeedlessArea { local, .. } => (
+            codes::HOTLINE_AREA_CODE,
+            area_code.unwrap_or(number),
+            "这里应当留空",
+            format!("改成 {}", pair("", local)),
+        ),
+        PhoneError::MissingArea => (
+            codes::HOTLINE_AREA_CODE,
+            number,
+            "固定电话要有区号",
+            format!(
+                "加上区号，例如 area_code = \"0472\"，number = \"{}\"",
+                number.value.trim()
+            ),
+        ),
+        PhoneError::BadLength { .. } => (
+            codes::HOTLINE_NUMBER,
+            number,
+            "位数不对",
+            format!("请核对号码。能用的号码：{FORMS}"),
+        ),
+    };
+    let written = if matches!(e, PhoneError::BadArea) {
+        area_code.map_or("", |a| a.value.as_str())
+    } else {
+        number.value.as_str()
+    };
+    let message = match e {
+        PhoneError::NeedlessArea { .. } => format!(
+            "{}（area_code = \"{}\"）",
+            e.message(written),
+            area_code.map_or("", |a| a.value.as_str())
+        ),
+        _ => e.message(written),
+    };
+    Diagnostic::error(code, message)
+        .at(display, source, field.span.clone())
+        .label(label)
+        .hint(hint)
 }
 
 #[cfg(test)]
@@ -304,7 +343,7 @@ mod tests {
         let e = parse("[[hotline]]\nid = \"a\"\nname = \"x\"\nnumber = \"110\"\n[[hotline]]\nid = \"a\"\nname = \"y\"\nnumber = \"12a\"\n")
             .unwrap_err();
         assert_eq!(e[0].code, "E1303");
-        let e = parse("[[hotline]]\nid = \"a\"\nname = \"x\"\nnumber = \"110\"\n[[hotline]]\nid = \"a\"\nname = \"y\"\nnumber = \"12\"\n")
+        let e = parse("[[hotline]]\nid = \"a\"\nname = \"x\"\nnumber = \"110\"\n[[hotline]]\nid = \"a\"\nname = \"y\"\nnumber = \"120\"\n")
             .unwrap_err();
         assert_eq!(e[0].code, "E1302");
         assert_eq!(e[0].position(), "content/hotlines.toml:6:6");

@@ -19,6 +19,7 @@ pub mod links;
 pub mod markdown;
 pub mod offline;
 pub mod output;
+pub mod phone;
 pub mod print;
 pub mod qr;
 pub mod render;

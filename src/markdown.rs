@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 
 use crate::diag::{Diagnostic, codes, did_you_mean};
@@ -79,6 +80,73 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+}
+
+/// Parse `text` into events with their byte ranges. Writers indent paragraphs (a tab, four spaces, or
+/// full-width spaces after them), which CommonMark reads as an indented code block: such a block is
+/// parsed again as ordinary markdown with each line's indentation removed, so indenting never turns prose
+/// into code. Code is written in ``` fences. Ranges point into `text`.
+fn parse(text: &str, depth: u8) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut iter = Parser::new_ext(text, options()).into_offset_iter();
+    while let Some((ev, range)) = iter.next() {
+        if depth >= 4 || !matches!(ev, Event::Start(Tag::CodeBlock(CodeBlockKind::Indented))) {
+            out.push((ev, range));
+            continue;
+        }
+        let mut content = String::new();
+        for (ev, _) in iter.by_ref() {
+            match ev {
+                Event::Text(t) => content.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let (dedented, lines) = dedent(text, range.clone(), &content);
+        let at = |o: usize| {
+            let i = lines
+                .partition_point(|&(sub, _)| sub <= o)
+                .saturating_sub(1);
+            lines
+                .get(i)
+                .map_or(range.start, |&(sub, orig)| orig + (o - sub))
+                .min(range.end)
+        };
+        for (ev, r) in parse(&dedented, depth + 1) {
+            out.push((ev.into_static(), at(r.start)..at(r.end)));
+        }
+    }
+    out
+}
+
+/// The lines of an indented code block's `content` without their leading spaces and tabs, and for each
+/// line its start in the result and in `text` (found within the block's `range`).
+fn dedent(text: &str, range: Range<usize>, content: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(content.len());
+    let mut lines = Vec::new();
+    let mut cursor = range.start;
+    for line in content.split_inclusive('\n') {
+        let line = line.trim_start_matches([' ', '\t']);
+        let body = line.trim_end_matches('\n');
+        if !body.is_empty()
+            && let Some(pos) = window(text, cursor, (cursor + body.len() + 256).min(range.end))
+                .and_then(|t| t.find(body))
+        {
+            cursor += pos;
+            lines.push((out.len(), cursor));
+            cursor += body.len();
+        }
+        out.push_str(line);
+    }
+    (out, lines)
+}
+
+/// `text[start..end]` with `end` moved back to a character boundary; `None` if out of range.
+fn window(text: &str, start: usize, mut end: usize) -> Option<&str> {
+    while end > start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(start..end)
 }
 
 /// The scheme of a URL (`javascript` in `JavaScript:alert(1)`), ignoring whitespace and control
@@ -307,9 +375,7 @@ pub fn render(
     let text = &source[body.clone()];
     let off = body.start;
     let mut out = Rendered::default();
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .collect();
+    let events = parse(text, 0);
     let shift = events.iter().any(|(e, _)| {
         matches!(
             e,
@@ -824,6 +890,45 @@ mod tests {
         };
         let source: Arc<str> = Arc::from(md);
         render(Path::new("content/x.md"), &source, 0..md.len(), &ctx)
+    }
+
+    #[test]
+    fn indented_paragraphs_stay_paragraphs() {
+        let r = render_str(
+            "第一段。\n\n\t用 Tab 缩进的第二段。\n\n    四个空格缩进，拨打 <hotline:mz>。\n\n    \u{3000}\u{3000}空格加全角空格。\n\n\u{3000}\u{3000}全角空格缩进。\n",
+        );
+        assert!(
+            !r.html.contains("<pre") && !r.html.contains("<code"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<p>用 Tab 缩进的第二段。</p>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"tel:04727107009\""), "{}", r.html);
+        assert!(
+            r.html.contains("<p>\u{3000}\u{3000}空格加全角空格。</p>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<p>\u{3000}\u{3000}全角空格缩进。</p>"),
+            "{}",
+            r.html
+        );
+        // A broken link in an indented paragraph is still reported at its place in the file.
+        let r = render_str("一\n\n    见[保健品](@/tactics/b.md)。\n");
+        assert_eq!(r.diagnostics[0].code, "E1201");
+        assert_eq!(r.diagnostics[0].position(), "content/x.md:3:6");
+        // Fenced code stays code.
+        let r = render_str("```\n    缩进的代码\n```\n");
+        assert!(
+            r.html.contains("<pre><code>    缩进的代码\n</code></pre>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
-//! ASCII URL slugs (Chinese turned into pinyin) and HTML heading ids.
+//! ASCII URL slugs (Chinese turned into pinyin, read word by word so that polyphones like 行 in 银行 and
+//! 行长 come out right) and HTML heading ids.
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
-/// An ASCII slug for a URL segment: lowercase letters, digits and `-`. Chinese characters become
-/// their pinyin (one word each), other letters and symbols separate words, emoji-only names become
+/// An ASCII slug for a URL segment: lowercase letters, digits and `-`. A run of Chinese characters becomes
+/// its pinyin without spaces or tones, other letters and symbols separate words, emoji-only names become
 /// their code points so that every file name gets a stable, non-empty slug.
 pub fn slugify(text: &str) -> String {
     #[derive(PartialEq)]
@@ -15,23 +16,35 @@ pub fn slugify(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut last = Last::Start;
+    let mut run = String::new();
     for c in text.chars() {
+        if c.to_pinyin().is_some() {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            if last == Last::Gap || last == Last::Ascii {
+                out.push('-');
+            }
+            out.push_str(&run_pinyin(&run));
+            run.clear();
+            last = Last::Cjk;
+        }
         if c.is_ascii_alphanumeric() {
             if last == Last::Gap || last == Last::Cjk {
                 out.push('-');
             }
             out.push(c.to_ascii_lowercase());
             last = Last::Ascii;
-        } else if let Some(p) = c.to_pinyin() {
-            if last == Last::Gap || last == Last::Ascii {
-                out.push('-');
-            }
-            // ü is not ASCII; pinyin input methods type it as v.
-            out.extend(p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
-            last = Last::Cjk;
         } else if last != Last::Start {
             last = Last::Gap;
         }
+    }
+    if !run.is_empty() {
+        if last == Last::Gap || last == Last::Ascii {
+            out.push('-');
+        }
+        out.push_str(&run_pinyin(&run));
     }
     if !out.is_empty() {
         return out;
@@ -43,6 +56,37 @@ pub fn slugify(text: &str) -> String {
         .map(|c| format!("u{:x}", c as u32))
         .collect();
     codes.join("-")
+}
+
+/// The toneless pinyin of a run of Chinese characters, `ü` written `v` as pinyin input methods type it.
+/// Characters with one reading are spelled directly; a run with a polyphone is read word by word from the
+/// phrase dictionary of `pinyin-converter` (银行 yinhang, 行长 hangzhang), which is loaded only then.
+fn run_pinyin(run: &str) -> String {
+    let per_char = || -> String {
+        run.to_pinyin()
+            .flatten()
+            .flat_map(|p| p.plain().chars())
+            .map(|c| if c == 'ü' { 'v' } else { c })
+            .collect()
+    };
+    let polyphone = run.chars().any(|c| {
+        c.to_pinyin_multi().is_some_and(|m| {
+            let first = m.get(0).plain();
+            m.into_iter().any(|p| p.plain() != first)
+        })
+    });
+    if !polyphone {
+        return per_char();
+    }
+    let read = pinyin_phrases::Converter::new(run)
+        .without_tone()
+        .yu_to_v()
+        .to_string_with("");
+    if read.chars().all(|c| c.is_ascii_lowercase()) && !read.is_empty() {
+        read
+    } else {
+        per_char()
+    }
 }
 
 /// An id for a heading: keeps letters of any script (Chinese stays Chinese, as in Zola's "safe"
@@ -82,6 +126,53 @@ mod tests {
         assert_eq!(slugify("a.b"), "a-b");
         assert_eq!(slugify("snake_case"), "snake-case");
         assert_eq!(slugify("2022年案例"), "2022-niananli");
+    }
+
+    #[test]
+    fn polyphones_are_read_by_word() {
+        for (text, slug) in [
+            ("银行", "yinhang"),
+            ("重庆", "chongqing"),
+            ("长者", "zhangzhe"),
+            ("行长", "hangzhang"),
+            ("朝阳", "chaoyang"),
+            ("会计", "kuaiji"),
+            ("音乐", "yinyue"),
+            ("银行柜员冒充公检法", "yinhangguiyuanmaochonggongjianfa"),
+            ("重庆 2026 年", "chongqing-2026-nian"),
+        ] {
+            assert_eq!(slugify(text), slug, "{text}");
+        }
+    }
+
+    /// Publicity vocabulary with polyphones (anti-fraud, elderly care, banking, insurance, place names):
+    /// at least 98 % must be read right.
+    #[test]
+    fn polyphone_vocabulary_scores_at_least_98_percent() {
+        let list = include_str!("../tests/data/polyphones.txt");
+        let mut words = 0;
+        let mut misses = Vec::new();
+        for line in list.lines().filter(|l| !l.starts_with('#')) {
+            let (word, want) = line.split_once(' ').unwrap();
+            let polyphone = word.chars().any(|c| {
+                c.to_pinyin_multi().is_some_and(|m| {
+                    let first = m.get(0).plain();
+                    m.into_iter().any(|p| p.plain() != first)
+                })
+            });
+            if !polyphone {
+                continue;
+            }
+            words += 1;
+            let got = slugify(word);
+            if got != want {
+                misses.push(format!("{word}: {got}, not {want}"));
+            }
+        }
+        eprintln!("{words} polyphone words, misses: {misses:?}");
+        assert!(words >= 150, "only {words} polyphone words");
+        let score = (words - misses.len()) as f64 / words as f64;
+        assert!(score >= 0.98, "{score:.3} of {words}; misses: {misses:?}");
     }
 
     #[test]

@@ -1447,3 +1447,123 @@ fn editor_and_os_debris_is_never_published() {
         "debris published: {cases:?}"
     );
 }
+
+// Phone numbers: Chinese forms only; an area code written into the number names both fields and gives the
+// corrected pair.
+const POLICE: &str = "[[hotline]]\nid = \"police\"\nname = \"报警\"\nnumber = \"110\"\n\n";
+
+fn hotline_failure(entry: &str, code: &str, location: &str, hint: &str) {
+    let text = format!("{POLICE}{entry}");
+    let err = expect_failure(
+        move |root: &Path| write(root, "content/hotlines.toml", &text),
+        code,
+        Some(location),
+        &[],
+    );
+    assert!(
+        err.contains(hint),
+        "expected the hint {hint}; stderr:\n{err}"
+    );
+}
+
+#[test]
+fn hotline_number_repeats_its_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\narea_code = \"0472\"\nnumber = \"0472-7107009\"\n",
+        "E1304",
+        "content/hotlines.toml:10:10",
+        "area_code = \"0472\"，number = \"7107009\"",
+    );
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"023-72706001\"\n",
+        "E1304",
+        "content/hotlines.toml:9:10",
+        "area_code = \"023\"，number = \"72706001\"",
+    );
+}
+
+#[test]
+fn hotline_mobile_with_an_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"m\"\nname = \"联系人\"\narea_code = \"023\"\nnumber = \"13812345678\"\n",
+        "E1304",
+        "content/hotlines.toml:9:13",
+        "area_code = \"\"，number = \"13812345678\"",
+    );
+}
+
+#[test]
+fn hotline_fixed_line_without_area_code() {
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\nnumber = \"7107009\"\n",
+        "E1304",
+        "content/hotlines.toml:9:10",
+        "area_code = \"0472\"",
+    );
+}
+
+#[test]
+fn hotline_number_of_a_wrong_length() {
+    hotline_failure(
+        "[[hotline]]\nid = \"m\"\nname = \"手机\"\nnumber = \"1381234567\"\n",
+        "E1303",
+        "content/hotlines.toml:9:10",
+        "手机 11 位",
+    );
+    hotline_failure(
+        "[[hotline]]\nid = \"mz\"\nname = \"民政\"\narea_code = \"472\"\nnumber = \"7107009\"\n",
+        "E1303",
+        "content/hotlines.toml:9:13",
+        "area_code = \"023\"",
+    );
+}
+
+#[test]
+fn variant_phone_with_a_wrong_length() {
+    let err = expect_failure(
+        |root: &Path| {
+            write(
+                root,
+                "content/posters/q.md",
+                "+++\ntitle = \"社区\"\nvariants = \"data/v.toml\"\n+++\n",
+            );
+            write(
+                root,
+                "data/v.toml",
+                "[[variant]]\nslug = \"a\"\nname = \"甲\"\nphone = \"023-7270000\"\n\n[[variant]]\nslug = \"b\"\nname = \"乙\"\nphone = \"0472-13812345678\"\n",
+            );
+        },
+        "E1704",
+        Some("data/v.toml:9:9"),
+        &[],
+    );
+    assert!(err.contains("phone = \"13812345678\""), "{err}");
+}
+
+bad!(
+    poster_qr_caption_too_long,
+    put(
+        "content/posters/p.md",
+        "+++\ntitle = \"海报\"\nqr_caption = \"请用手机扫一扫这个二维码就能看到怎样举报养老诈骗\"\n+++\n"
+    ),
+    "E1007",
+    Some("content/posters/p.md:3:14")
+);
+bad!(
+    leaflet_version_preview_would_overwrite_another,
+    |root: &Path| {
+        // The community "2" would get `l-2.png`, the general leaflet's inside page.
+        write(
+            root,
+            "content/leaflets/l.md",
+            "+++\ntitle = \"折页\"\nvariants = \"data/v.toml\"\n+++\n\n## 一\n\n文字。\n",
+        );
+        write(
+            root,
+            "data/v.toml",
+            "[[variant]]\nslug = \"2\"\nname = \"二社区\"\n",
+        );
+    },
+    "E1011",
+    Some("content/leaflets/l.md")
+);

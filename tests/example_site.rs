@@ -462,3 +462,99 @@ fn the_offline_copy_links_relatively_to_files() {
     }
     assert!(checked > 500, "only {checked} links checked");
 }
+
+/// `(tel: target, display form)` of every entry of the example's `content/hotlines.toml`, each checked to be
+/// a valid Chinese number made of exactly its `area_code` and `number`.
+fn example_hotline_forms() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo_root().join("content/hotlines.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    doc["hotline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let area = h.get("area_code").and_then(|a| a.as_str()).unwrap_or("");
+            let number = h["number"].as_str().unwrap();
+            let phone = fangpian::phone::Phone::parse(area, number)
+                .unwrap_or_else(|e| panic!("{area} {number}: {e:?}"));
+            assert_eq!(phone.tel(), format!("tel:{area}{number}"));
+            (phone.tel(), phone.display())
+        })
+        .collect()
+}
+
+#[test]
+fn every_tel_link_is_a_valid_number_from_hotlines_toml() {
+    let forms = example_hotline_forms();
+    let mut seen = 0;
+    for (path, bytes) in built().1.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        for (at, _) in page.match_indices("tel:") {
+            let tel: String = page[at..]
+                .chars()
+                .take_while(|c| *c != ' ' && *c != '>' && *c != '"')
+                .collect();
+            assert!(
+                forms.iter().any(|(t, _)| *t == tel),
+                "{path}: {tel} is not the tel: form of any entry of hotlines.toml"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 100, "only {seen} tel: links");
+    // The display form next to each button is the grouped number, with the area code once.
+    let h = html("hotlines/index.html");
+    for (_, display) in &forms {
+        assert!(
+            h.contains(display.as_str()),
+            "{display} missing from /hotlines/"
+        );
+    }
+    assert!(!h.contains("04720472") && !h.contains("023023"));
+}
+
+#[test]
+fn indented_paragraphs_stay_paragraphs_and_code_wraps() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // As pasted from Word or typed by a writer who indents paragraphs: a tab, four spaces, full-width
+    // spaces; then a fenced code block with a long line.
+    write(
+        root,
+        "content/tactics/suojin.md",
+        "+++\ntitle = \"缩进\"\n+++\n\n\t第一段用 Tab 缩进，拨打 <hotline:mz>。\n\n    第二段用四个空格缩进。\n\n\u{3000}\u{3000}第三段用全角空格缩进。\n\n```\nhttps://example.org/a-very-long-address-that-would-scroll-sideways-on-a-375-px-phone-screen\n```\n",
+    );
+    // A Chinese file name with polyphones gets a word-by-word pinyin URL.
+    write(
+        root,
+        "content/tactics/银行行长.md",
+        "+++\ntitle = \"冒充银行行长\"\n+++\n\n内容。\n",
+    );
+    let o = run_in(root, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(root.join("public/tactics/suojin/index.html")).unwrap();
+    for p in [
+        "<p>第一段用 Tab 缩进，拨打",
+        "<p>第二段用四个空格缩进。",
+        "<p>\u{3000}\u{3000}第三段用全角空格缩进。",
+    ] {
+        assert!(page.contains(p), "{p} is not a paragraph:\n{page}");
+    }
+    assert!(page.contains("href=tel:04727107009"), "{page}");
+    assert_eq!(
+        page.matches("<pre").count(),
+        1,
+        "only the fenced block is code"
+    );
+    let css = std::fs::read_to_string(root.join("public/fangpian.css")).unwrap();
+    assert!(
+        css.contains("pre{white-space:pre-wrap;overflow-wrap:anywhere")
+            || css.contains("pre { white-space: pre-wrap; overflow-wrap: anywhere"),
+        "code blocks must wrap"
+    );
+    assert!(
+        root.join("public/tactics/yinhanghangzhang/index.html")
+            .exists()
+    );
+}

@@ -280,7 +280,9 @@ fn fonts_are_embedded_as_subsets() {
         let mut fonts = 0;
         for (_, obj) in doc.objects.iter() {
             let Ok(dict) = obj.as_dict() else { continue };
-            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
+            if dict.get(b"Type").and_then(Object::as_name).ok()
+                != Some(b"FontDescriptor".as_slice())
+            {
                 continue;
             }
             fonts += 1;
@@ -645,4 +647,188 @@ fn a_site_can_override_a_print_template() {
         e.contains("E1701") && e.contains("print/mine.typ:2:"),
         "{e}"
     );
+}
+
+/// Every phone number printed on a poster or leaflet is the display form of an entry of
+/// `content/hotlines.toml` or of a phone of `data/communities.toml`, derived from its validated parts.
+#[test]
+fn every_printed_number_is_a_valid_form_of_its_source() {
+    let read = |rel: &str| -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(repo_root().join(rel)).unwrap()).unwrap()
+    };
+    let mut allowed: Vec<String> = Vec::new();
+    for h in read("content/hotlines.toml")["hotline"].as_array().unwrap() {
+        let area = h.get("area_code").and_then(|a| a.as_str()).unwrap_or("");
+        let phone = fangpian::phone::Phone::parse(area, h["number"].as_str().unwrap()).unwrap();
+        allowed.push(phone.display());
+    }
+    for v in read("data/communities.toml")["variant"].as_array().unwrap() {
+        let written = v["phone"].as_str().unwrap();
+        allowed.push(
+            fangpian::phone::Phone::parse_written(written)
+                .unwrap()
+                .display(),
+        );
+    }
+    for (name, bytes) in pdfs() {
+        let text = text_of(&Document::load_mem(bytes).unwrap());
+        // Runs of digits and dashes long enough to be a phone number.
+        let mut numbers: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() || (c == '-' && !cur.is_empty()) {
+                cur.push(c);
+            } else {
+                let n = cur.trim_end_matches('-').to_string();
+                if n.len() >= 3 && !n.contains("--") {
+                    numbers.push(n);
+                }
+                cur.clear();
+            }
+        }
+        let phones: Vec<&String> = numbers
+            .iter()
+            .filter(|n| {
+                n.starts_with('0') || ["110", "96110", "12315", "12345"].contains(&n.as_str())
+            })
+            .collect();
+        assert!(
+            !phones.is_empty(),
+            "{name}: no phone number found in {text}"
+        );
+        for n in phones {
+            assert!(
+                allowed.contains(n),
+                "{name}: printed {n}, not a form of any listed number"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_community_version_has_its_own_preview() {
+    let t = &built().1;
+    let page = String::from_utf8(t["posters/baojianpin-bushi-yao/index.html"].clone()).unwrap();
+    let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
+    let communities: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo_root().join("data/communities.toml")).unwrap(),
+    )
+    .unwrap();
+    for v in communities["variant"].as_array().unwrap() {
+        let slug = v["slug"].as_str().unwrap();
+        let name = v["name"].as_str().unwrap();
+        for (html, pngs) in [
+            (
+                &page,
+                vec![format!("posters/baojianpin-bushi-yao-{slug}.png")],
+            ),
+            (
+                &leaflet,
+                vec![
+                    format!("leaflets/fangpian-sanzheye-{slug}.png"),
+                    format!("leaflets/fangpian-sanzheye-{slug}-2.png"),
+                ],
+            ),
+        ] {
+            for png in pngs {
+                assert!(t[&png].starts_with(b"\x89PNG"), "{png}");
+                assert!(html.contains(&format!("src=/{png}")), "{png} not shown");
+            }
+            assert!(
+                html.contains(&format!("<figcaption>{name}</figcaption>")),
+                "{name}"
+            );
+        }
+    }
+    // Each community's preview shows its own phone number, so the images differ.
+    assert_ne!(
+        t["posters/baojianpin-bushi-yao-shili-shequ-yi.png"],
+        t["posters/baojianpin-bushi-yao-shili-shequ-er.png"]
+    );
+    // Other paper sizes have no previews of their own.
+    assert!(!t.contains_key("posters/baojianpin-bushi-yao-a2.png"));
+}
+
+#[test]
+fn qr_captions_say_where_the_code_leads() {
+    let text = |name: &str| {
+        let t = &built().1;
+        text_of(&Document::load_mem(&t[name]).unwrap())
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    // The hotline poster's code opens the page on how to report, and says so (its `qr_caption`).
+    assert!(text("posters/fangpian-rexian.pdf").contains("扫码看怎样举报"));
+    // A poster whose code opens a case.
+    assert!(text("posters/anli-yanglao-chuangwei.pdf").contains("扫码看完整案例"));
+    // One whose code opens a tactic page.
+    assert!(text("posters/yaoqian-dianhua.pdf").contains("扫码看全文"));
+    // Without `qr` the code opens the home page.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"首页码\"\nheadline = \"防骗\"\nlayout = \"hotline\"\nhotlines = [\"police\"]\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    let t: String = text_of(&Document::load_mem(&pdf).unwrap())
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(t.contains("扫码打开本站") && !t.contains("举报方法"), "{t}");
+}
+
+#[test]
+fn an_overflow_in_several_versions_is_one_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let points: Vec<String> = (0..14)
+        .map(|i| format!("\"第{i}条：陌生来电要钱，先挂断再核实\""))
+        .collect();
+    poster_site(
+        dir.path(),
+        &format!(
+            "+++\ntitle = \"太多\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\npoints = [{}]\nvariants = \"data/v.toml\"\n+++\n",
+            points.join(", ")
+        ),
+    );
+    write(
+        dir.path(),
+        "data/v.toml",
+        "[[variant]]\nslug = \"a\"\nname = \"甲社区\"\nphone = \"13812345678\"\n\n[[variant]]\nslug = \"b\"\nname = \"乙社区\"\n\n[[variant]]\nslug = \"c\"\nname = \"丙社区\"\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(e.matches("[E1703]").count(), 1, "{e}");
+    assert!(
+        e.contains("4 个版本：通用版、甲社区、乙社区、丙社区")
+            && e.contains("「要点」放不下")
+            && e.contains("content/posters/p.md:5:1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_mobile_number_prints_whole_on_an_a4_poster() {
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"手机\"\nheadline = \"防骗\"\nhotlines = [\"police\", \"shouji\"]\n+++\n",
+    );
+    let hotlines = std::fs::read_to_string(dir.path().join("content/hotlines.toml")).unwrap();
+    write(
+        dir.path(),
+        "content/hotlines.toml",
+        &format!(
+            "{hotlines}\n[[hotline]]\nid = \"shouji\"\nname = \"社区民警\"\nnumber = \"138 1234 5678\"\n"
+        ),
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    assert!(text_of(&Document::load_mem(&pdf).unwrap()).contains("13812345678"));
+    let page = std::fs::read_to_string(dir.path().join("public/hotlines/index.html")).unwrap();
+    assert!(page.contains("href=tel:13812345678"), "{page}");
 }

@@ -68,6 +68,12 @@ fn new_creates_each_kind_from_its_archetype() {
             "content/leaflets/fangpiansanzheye.md",
         ),
         ("page", "联系我们", "content/lianxiwomen.md"),
+        // Polyphones are read by word: 行 in 银行 is hang, not xing.
+        (
+            "case",
+            "银行柜员冒充公检法",
+            "content/cases/yinhangguiyuanmaochonggongjianfa.md",
+        ),
     ];
     for (kind, title, _) in cases {
         let o = run(&["new", kind, title, "--root", root.to_str().unwrap()]);

@@ -36,8 +36,11 @@ pub struct Document {
     pub orientation: String,
     /// Index into the poster's variants.
     pub variant: Option<usize>,
-    /// Whether this is the document the previews are made from.
+    /// Whether this is the general version (no variant) at the main paper size.
     pub primary: bool,
+    /// PNG previews of this document, one per page (`posters/x.png`, `leaflets/x-2.png`); only the main
+    /// paper size of each version has them.
+    pub previews: Vec<String>,
 }
 
 /// Everything one poster or leaflet page produces.
@@ -47,8 +50,6 @@ pub struct Item {
     pub kind: Kind,
     pub layout: String,
     pub documents: Vec<Document>,
-    /// PNG previews of the primary document, one per page: `posters/x.png`, `leaflets/x-2.png`.
-    pub previews: Vec<String>,
     pub variants: Option<Arc<VariantFile>>,
     /// A leaflet's panels, from its body's `##` sections.
     pub panels: Vec<data::Panel>,
@@ -129,12 +130,20 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
                 let vslug = v
                     .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
                     .unwrap_or_default();
+                let previews = match (s, page.kind) {
+                    (0, Kind::Leaflet) => {
+                        vec![format!("{base}{vslug}.png"), format!("{base}{vslug}-2.png")]
+                    }
+                    (0, _) => vec![format!("{base}{vslug}.png")],
+                    _ => Vec::new(),
+                };
                 documents.push(Document {
                     rel: format!("{base}{vslug}{suffix}.pdf"),
                     size: size.clone(),
                     orientation: f.orientation.clone(),
                     variant: v,
                     primary: s == 0 && v.is_none(),
+                    previews,
                 });
             }
         }
@@ -149,29 +158,37 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
         } else {
             Vec::new()
         };
-        let previews = if page.kind == Kind::Leaflet {
-            vec![format!("{base}.png"), format!("{base}-2.png")]
-        } else {
-            vec![format!("{base}.png")]
-        };
         items.push(Item {
             page: i,
             kind: page.kind,
             layout: layout_of(page, f),
             documents,
-            previews,
             variants,
             panels,
         });
     }
-    // Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
+    errs.extend(collisions(site, &items));
+    if errs.is_empty() {
+        Ok(Plan { items })
+    } else {
+        Err(errs)
+    }
+}
+
+/// Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
+fn collisions(site: &Site, items: &[Item]) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
     let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for it in &items {
-        for d in &it.documents {
-            if let Some(&other) = owner.get(d.rel.as_str()) {
+    for it in items {
+        let files = it
+            .documents
+            .iter()
+            .flat_map(|d| std::iter::once(&d.rel).chain(&d.previews));
+        for rel in files {
+            if let Some(&other) = owner.get(rel.as_str()) {
                 let page = &site.pages[it.page];
                 errs.push(
-                    Diagnostic::error(codes::URL_COLLISION, format!("两份海报都要写 /{}", d.rel))
+                    Diagnostic::error(codes::URL_COLLISION, format!("两份海报都要写 /{rel}"))
                         .in_file(&page.file, &page.source)
                         .hint(format!(
                             "和 {} 的文件重名；改一下其中一个的 slug 或社区的 slug",
@@ -179,14 +196,10 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
                         )),
                 );
             }
-            owner.insert(&d.rel, it.page);
+            owner.insert(rel, it.page);
         }
     }
-    if errs.is_empty() {
-        Ok(Plan { items })
-    } else {
-        Err(errs)
-    }
+    errs
 }
 
 /// The poster page's download list and preview, for its web page.
@@ -216,24 +229,45 @@ pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
         .collect();
     let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
     let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
-    let previews: Vec<Value> = item
-        .previews
+    // One entry per version (the general one, then each community's), each with its own previews.
+    let versions: Vec<Value> = item
+        .documents
         .iter()
-        .enumerate()
-        .map(|(n, p)| {
-            let alt = if item.kind == Kind::Leaflet {
-                if n == 0 {
-                    format!("{}（外页：封面、背面和折进去的一栏）预览", page.meta.title)
-                } else {
-                    format!("{}（内页三栏）预览", page.meta.title)
-                }
+        .filter(|d| !d.previews.is_empty())
+        .map(|d| {
+            let name = d
+                .variant
+                .and_then(|k| item.variants.as_ref().map(|v| v.variants[k].name.clone()));
+            let label = name.clone().unwrap_or_else(|| "通用版".into());
+            // "（通用版，预览图）" only where there are community versions to tell apart.
+            let tag = if item.variants.is_some() {
+                format!("{label}，")
             } else {
-                format!("{}（预览图）", page.meta.title)
+                String::new()
             };
-            json!({"src": format!("/{p}"), "width": PREVIEW_WIDTH, "height": height, "alt": alt})
+            let previews: Vec<Value> = d
+                .previews
+                .iter()
+                .enumerate()
+                .map(|(n, p)| {
+                    let alt = match (item.kind, n) {
+                        (Kind::Leaflet, 0) => format!(
+                            "{}（{tag}外页：封面、背面和折进去的一栏）预览",
+                            page.meta.title
+                        ),
+                        (Kind::Leaflet, _) => format!("{}（{tag}内页三栏）预览", page.meta.title),
+                        _ => format!("{}（{tag}预览图）", page.meta.title),
+                    };
+                    json!({"src": format!("/{p}"), "width": PREVIEW_WIDTH, "height": height, "alt": alt})
+                })
+                .collect();
+            json!({"name": name, "label": label, "previews": previews})
         })
         .collect();
-    json!({"downloads": downloads, "previews": previews})
+    let previews = versions
+        .first()
+        .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
+    json!({"downloads": downloads, "previews": previews, "versions": versions})
 }
 
 /// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.
@@ -313,6 +347,9 @@ pub struct Printer<'a> {
     fingerprint: String,
 }
 
+/// The failures of several versions of one document, in plan order.
+type Failures<'w, 'a> = Vec<(&'w Work<'a>, Diagnostic)>;
+
 /// A unit of work: one document of one item.
 struct Work<'a> {
     item: &'a Item,
@@ -384,12 +421,18 @@ impl<'a> Printer<'a> {
             .collect();
         let mut made = Made::default();
         let mut errs = Vec::new();
-        for r in results {
+        // Overflows of one poster's versions at one paper size are one message.
+        let mut overflows: BTreeMap<(usize, &str, &str), Failures> = BTreeMap::new();
+        for (w, r) in works.iter().zip(results) {
             match r {
                 Ok((rel, bytes, compiled)) => {
                     made.documents += 1;
                     made.compiled += usize::from(compiled);
                     made.sizes.insert(rel, bytes);
+                }
+                Err(e) if e.code == codes::PRINT_OVERFLOW => {
+                    let key = (w.item.page, w.doc.size.as_str(), w.doc.orientation.as_str());
+                    overflows.entry(key).or_default().push((w, e));
                 }
                 Err(e) => {
                     if !errs.iter().any(|x: &Diagnostic| x.message == e.message) {
@@ -398,6 +441,7 @@ impl<'a> Printer<'a> {
                 }
             }
         }
+        errs.extend(overflows.into_values().map(|g| self.merge_versions(g)));
         if !errs.is_empty() {
             return Err(errs);
         }
@@ -431,6 +475,7 @@ impl<'a> Printer<'a> {
                 .or_else(|| f.source.as_ref().map(|s| s.value.clone()))
                 .unwrap_or_else(|| "/".into());
         let qr_url = site.absolute_url(&qr_target);
+        let qr_caption = qr_caption(site, f, &qr_target);
         let variant: Option<&Variant> = w
             .doc
             .variant
@@ -451,7 +496,11 @@ impl<'a> Printer<'a> {
             "points": texts.points,
             "case": texts.case,
             "hotlines": hotlines,
-            "qr": {"url": qr_url, "alt": format!("二维码：用手机扫一扫，打开 {qr_url}")},
+            "qr": {
+                "url": qr_url,
+                "alt": format!("二维码：用手机扫一扫，打开 {qr_url}"),
+                "caption": qr_caption,
+            },
             "site": {
                 "title": site.config.title,
                 "organization": site.config.organization,
@@ -485,10 +534,10 @@ impl<'a> Printer<'a> {
         h.str(if system_fonts { "system" } else { "theme" });
         h.str(&w.doc.rel);
         let key = h.hex();
-        let want_previews = w.doc.primary;
+        let want_previews = !w.doc.previews.is_empty();
         if let Some(hit) = self
             .cache
-            .get(&key, want_previews.then_some(w.item.previews.len()))
+            .get(&key, want_previews.then_some(w.doc.previews.len()))
         {
             if !check_only {
                 self.write(sink, w, &hit.pdf, &hit.pngs)?;
@@ -544,16 +593,51 @@ impl<'a> Printer<'a> {
         pngs: &[Vec<u8>],
     ) -> Result<(), Diagnostic> {
         sink.write(&w.doc.rel, pdf)?;
-        if w.doc.primary {
-            for (rel, png) in w.item.previews.iter().zip(pngs) {
-                sink.write(rel, png)?;
-            }
+        for (rel, png) in w.doc.previews.iter().zip(pngs) {
+            sink.write(rel, png)?;
         }
         Ok(())
     }
 
+    /// One diagnostic for the same failure of several versions of a document: the first one's, naming
+    /// them all ("海报「…」（A3 竖版，3 个版本：通用版、甲社区、乙社区）").
+    fn merge_versions(&self, mut group: Failures) -> Diagnostic {
+        let (w, mut d) = group.remove(0);
+        if group.is_empty() {
+            return d;
+        }
+        let name = |w: &Work| {
+            w.doc
+                .variant
+                .and_then(|k| w.item.variants.as_ref().map(|v| v.variants[k].name.clone()))
+                .unwrap_or_else(|| "通用版".into())
+        };
+        let names: Vec<String> = std::iter::once(name(w))
+            .chain(group.iter().map(|(w, _)| name(w)))
+            .collect();
+        let page = &self.site.pages[w.item.page];
+        let all = self.describe(
+            page,
+            w,
+            &format!("，{} 个版本：{}", names.len(), names.join("、")),
+        );
+        d.message = d.message.replacen(&self.what(page, w), &all, 1);
+        d
+    }
+
     /// "海报「…」（A3 竖版，某社区）" for messages.
     fn what(&self, page: &Page, w: &Work) -> String {
+        let variant = w
+            .doc
+            .variant
+            .and_then(|k| w.item.variants.as_ref().map(|v| v.variants[k].name.clone()))
+            .map(|n| format!("，{n}"))
+            .unwrap_or_default();
+        self.describe(page, w, &variant)
+    }
+
+    /// "海报「…」（A3 竖版{extra}）".
+    fn describe(&self, page: &Page, w: &Work, extra: &str) -> String {
         let kind = if page.kind == Kind::Leaflet {
             "三折页"
         } else {
@@ -564,14 +648,8 @@ impl<'a> Printer<'a> {
         } else {
             "竖版"
         };
-        let variant = w
-            .doc
-            .variant
-            .and_then(|k| w.item.variants.as_ref().map(|v| v.variants[k].name.clone()))
-            .map(|n| format!("，{n}"))
-            .unwrap_or_default();
         format!(
-            "{kind}「{}」（{} {orientation}{variant}）",
+            "{kind}「{}」（{} {orientation}{extra}）",
             page.meta.title, w.doc.size
         )
     }
@@ -712,6 +790,26 @@ impl<'a> Printer<'a> {
             }
         }
     }
+}
+
+/// The words under the QR code: the page's `qr_caption`, else what the code opens.
+fn qr_caption(site: &Site, f: &PrintFields, target: &str) -> String {
+    if let Some(c) = &f.qr_caption {
+        return c.clone();
+    }
+    if site.absolute_url(target) == site.absolute_url("/") {
+        return "扫码打开本站".into();
+    }
+    let page = site
+        .page_for_link(target)
+        .or_else(|| site.pages.iter().find(|p| p.path == target));
+    match page.map(|p| p.kind) {
+        Some(Kind::Case) => "扫码看完整案例",
+        Some(_) => "扫码看全文",
+        None if target.starts_with("http") => "扫码打开网页",
+        None => "扫码看更多",
+    }
+    .into()
 }
 
 /// Where `key = …` starts a line of the front matter.

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, codes};
-use crate::toml_read::{Doc, Table};
+use crate::phone::{FORMS, Phone, PhoneError};
+use crate::toml_read::{Doc, Sp, Table};
 
 /// One community's or care home's copy.
 #[derive(Clone, Debug, Serialize)]
@@ -16,6 +17,7 @@ pub struct Variant {
     pub slug: String,
     pub name: String,
     pub contact: String,
+    /// The validated number in its display form (`023-72700000`), or empty.
     pub phone: String,
     pub address: String,
 }
@@ -64,7 +66,7 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
         let slug = t.opt_sp_str("slug", &mut errs);
         let name = t.opt_str("name", &mut errs);
         let contact = t.opt_str("contact", &mut errs).unwrap_or_default();
-        let phone = t.opt_str("phone", &mut errs).unwrap_or_default();
+        let phone = t.opt_sp_str("phone", &mut errs);
         let address = t.opt_str("address", &mut errs).unwrap_or_default();
         let (Some(slug), Some(name)) = (slug, name) else {
             errs.push(
@@ -95,6 +97,15 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
             );
             continue;
         }
+        let phone = match phone.map(|p| (Phone::parse_written(&p.value), p)) {
+            None => String::new(),
+            Some((_, p)) if p.value.trim().is_empty() => String::new(),
+            Some((Ok(phone), _)) => phone.display(),
+            Some((Err(e), p)) => {
+                errs.push(phone_error(display, source, &e, &p));
+                continue;
+            }
+        };
         if variants.iter().any(|v| v.slug == slug.value) {
             errs.push(
                 Diagnostic::error(codes::VARIANTS, format!("slug `{}` 重复了", slug.value))
@@ -121,4 +132,29 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
     } else {
         Err(errs)
     }
+}
+
+/// The diagnostic for a variant's `phone` that is not a valid Chinese number.
+fn phone_error(
+    display: &Path,
+    source: &Arc<str>,
+    e: &PhoneError,
+    phone: &Sp<String>,
+) -> Diagnostic {
+    let hint = match e {
+        PhoneError::NeedlessArea { local, .. } => format!("改成 phone = \"{local}\""),
+        PhoneError::MissingArea => format!(
+            "固定电话连区号一起写，例如 phone = \"0472-{}\"",
+            phone.value.trim()
+        ),
+        _ => format!("例如 phone = \"023-72700000\" 或 \"13812345678\"。能用的号码：{FORMS}"),
+    };
+    let message = match e {
+        PhoneError::BadArea => format!("电话 `{}` 的区号应该是 0 开头的 3～4 位数字", phone.value),
+        _ => e.message(&phone.value),
+    };
+    Diagnostic::error(codes::VARIANTS, message)
+        .at(display, source, phone.span.clone())
+        .label("电话号码不对")
+        .hint(hint)
 }
