@@ -47,13 +47,37 @@ pub struct Report {
 
 /// The date the build considers "today" (for alert expiry and stale hotlines): `SOURCE_DATE_EPOCH` if
 /// set, so that builds can be reproduced on another day, else the current date in China (UTC+8).
-pub fn today() -> time::Date {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
+/// A value that is not a whole number of seconds from 1970 up to the year 9998 is an error, never ignored: a
+/// reproducible build that silently used today's date would not be reproducible.
+pub fn today() -> Result<time::Date, Diagnostic> {
+    let china = time::macros::offset!(+8);
+    let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(time::OffsetDateTime::now_utc().to_offset(china).date());
+    };
+    raw.trim()
+        .parse::<i64>()
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|&secs| secs >= 0)
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    now.to_offset(time::macros::offset!(+8)).date()
+        // `to_offset` panics past the last representable date; `checked_to_offset` does not.
+        .and_then(|t| t.checked_to_offset(china))
+        .map(|t| t.date())
+        .filter(|d| d.year() < 9999)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                codes::SOURCE_DATE_EPOCH,
+                format!("环境变量 SOURCE_DATE_EPOCH 的值「{}」不是有效的时间", clip(&raw, 40)),
+            )
+            .hint("它应是从 1970-01-01 起算的秒数（整数），例如 SOURCE_DATE_EPOCH=1795392000 表示 2026-11-23；不需要固定日期时删掉这个环境变量")
+        })
+}
+
+/// At most `n` characters of `s`, with `…` when cut.
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// A loaded, validated site with its markdown rendered.
@@ -82,7 +106,7 @@ pub fn load(opts: &Options) -> Result<Loaded, Failure> {
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
-    let today = today();
+    let today = today().map_err(Failure::from)?;
     let (hotlines, mut warnings) =
         Hotlines::load(root, today, config.hotline_max_age_days).map_err(Failure)?;
     let content = crate::content::load(root, &config.categories, opts.drafts).map_err(Failure)?;

@@ -87,8 +87,13 @@ fn rel_string(p: &Path) -> String {
         .join("/")
 }
 
+/// Hidden files and editors' backups. A file named just `.md` is not hidden but a page without a
+/// name, reported by [`load_page`].
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+    (name.starts_with('.') && name != ".md")
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
 }
 
 /// Walk `content/`, refusing symlinks that lead outside the site root.
@@ -415,6 +420,17 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
 }
 
 /// Re-read one page after its file changed (same file, same section), for `serve`.
+/// A page whose file name gives no URL (`.md`, `！！！.md`) and that has no `slug` key.
+fn empty_slug(display: &Path, source: &Arc<str>, stem: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_SLUG,
+        format!("文件名「{stem}.md」里没有能用作网址的汉字、字母或数字"),
+    )
+    .in_file(display, source)
+    .label("这篇文章没有网址")
+    .hint("给文件改个名字，例如 zhuyi.md 或 注意事项.md；或者在 front matter 里加一行 slug = \"zhuyi\"")
+}
+
 pub fn reload_page(
     root: &Path,
     old: &Page,
@@ -463,7 +479,13 @@ fn load_page(
             }
             slug
         }
-        None => slugify(stem),
+        None => {
+            let slug = slugify(stem);
+            if slug.is_empty() {
+                return Err(vec![empty_slug(display, &source, stem)]);
+            }
+            slug
+        }
     };
     let path = format!("{}{}/", sec.path, slug);
     let asset_base = if bundle {

@@ -90,6 +90,9 @@ enum Command {
         kind: String,
         /// 标题（网址会用标题的拼音）
         title: String,
+        /// 网址和文件名用的英文或拼音（默认用标题的拼音）
+        #[arg(long)]
+        slug: Option<String>,
         /// 站点根目录，默认当前目录
         #[arg(long)]
         root: Option<PathBuf>,
@@ -246,9 +249,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { kind, title, root } => {
+        Command::New {
+            kind,
+            title,
+            slug,
+            root,
+        } => {
             let root = build::root_or_cwd(root.as_deref());
-            match fangpian::scaffold::new_content(&root, &kind, &title, build::today()) {
+            let made = build::today().and_then(|today| {
+                fangpian::scaffold::new_content(&root, &kind, &title, slug.as_deref(), today)
+            });
+            match made {
                 Ok(path) => {
                     println!(
                         "已新建 {}（先标记为草稿 draft = true，写完后删掉那一行）",

@@ -641,3 +641,95 @@ bad!(
     "E1704",
     Some("data/v.toml:6:8")
 );
+
+// A content file whose name gives no URL is an error, not silently skipped.
+bad!(
+    file_named_only_dot_md,
+    put("content/tactics/.md", "+++\ntitle = \"没有名字\"\n+++\n"),
+    "E1012",
+    Some("content/tactics/.md:1:1")
+);
+bad!(
+    file_named_only_punctuation,
+    put("content/！！！.md", "+++\ntitle = \"感叹\"\n+++\n"),
+    "E1012",
+    Some("content/！！！.md:1:1")
+);
+
+#[test]
+fn invalid_source_date_epoch_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    assert!(run_in(root, &[]).status.success());
+    let before = tree(&root.join("public"));
+    for value in ["garbage", "253402300799", "-86400", "1e9", ""] {
+        for args in [
+            vec!["build", "--root", root.to_str().unwrap()],
+            vec!["new", "page", "注意事项", "--root", root.to_str().unwrap()],
+        ] {
+            let out = bin()
+                .env("SOURCE_DATE_EPOCH", value)
+                .args(&args)
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{value:?} {args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(
+                err.contains("错误[E1403]: 环境变量 SOURCE_DATE_EPOCH") && err.contains("提示："),
+                "{value:?}: {err}"
+            );
+        }
+    }
+    assert_eq!(tree(&root.join("public")), before);
+    assert!(!root.join("content/zhu-yi-shi-xiang.md").exists());
+    assert!(!root.join("content/zhuyishixiang.md").exists());
+}
+
+#[test]
+fn new_refuses_a_title_without_a_slug_and_accepts_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let r = root.to_str().unwrap();
+    let out = run(&["new", "page", "!!!", "--root", r]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("错误[E1012]") && err.contains("--slug"),
+        "{err}"
+    );
+    assert!(!root.join("content/.md").exists());
+    let out = run(&["new", "page", "！！！", "--slug", "zhuyi", "--root", r]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("content/zhuyi.md").exists());
+    assert!(run_in(root, &["--drafts"]).status.success());
+}
+
+#[test]
+fn an_error_on_a_very_long_line_shows_a_window_of_it() {
+    let long = "长".repeat(5_000_000);
+    expect_failure(
+        |root| {
+            write(
+                root,
+                "content/long.md",
+                &format!("+++\ntitle = \"长\"\n+++\n\n{long}[x](@/nope.md)\n"),
+            )
+        },
+        "E1201",
+        Some("content/long.md:5:5000001"),
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    write(
+        dir.path(),
+        "content/long.md",
+        &format!("+++\ntitle = \"长\"\n+++\n\n{long}[x](@/nope.md)\n"),
+    );
+    let err = stderr(&run_in(dir.path(), &[]));
+    assert!(err.contains("[E1201]"), "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());
+}
