@@ -75,6 +75,8 @@ pub mod codes {
     pub const REVIEW_DUE: &str = "W2006";
     pub const LONG_SENTENCE: &str = "W2007";
     pub const LONG_PARAGRAPH: &str = "W2008";
+    /// `serve --bind` to an address other machines can reach.
+    pub const SERVE_VISIBLE: &str = "W2009";
 }
 
 /// How serious a diagnostic is.

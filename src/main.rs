@@ -71,9 +71,12 @@ enum Command {
         /// 端口
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// 监听地址；默认只允许本机访问
+        /// 监听地址；默认只允许本机访问（其他地址会显示警告：同一网络里的人都能看到）
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// 也允许用这个名字打开预览（可以写多次）；默认只回应 localhost、127.0.0.1 和监听地址
+        #[arg(long = "allow-host", value_name = "名字")]
+        allow_host: Vec<String>,
         /// 启动后打开浏览器
         #[arg(long)]
         open: bool,
@@ -226,6 +229,7 @@ fn main() -> ExitCode {
             root,
             port,
             bind,
+            allow_host,
             open,
             drafts,
             out,
@@ -240,6 +244,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 open,
+                allow_hosts: allow_host,
             };
             match fangpian::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
