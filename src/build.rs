@@ -100,6 +100,18 @@ fn sort_diagnostics(d: &mut [Diagnostic]) {
 
 /// Load and validate everything, render markdown. Errors come back with the warnings found so far.
 pub fn load(opts: &Options) -> Result<Loaded, Failure> {
+    load_with(opts, None)
+}
+
+/// Show what a long build is doing now next to its spinner (on a terminal only).
+fn step(progress: Option<&ProgressBar>, what: String) {
+    if let Some(pb) = progress {
+        pb.set_message(what);
+    }
+}
+
+/// [`load`], telling `progress` about each phase.
+fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, Failure> {
     let root = &opts.root;
     crate::timing::mark("start");
     let mut config = SiteConfig::load(root).map_err(Failure)?;
@@ -111,8 +123,11 @@ pub fn load(opts: &Options) -> Result<Loaded, Failure> {
         Hotlines::load(root, today, config.hotline_max_age_days).map_err(Failure)?;
     let content = crate::content::load(root, &config.categories, opts.drafts).map_err(Failure)?;
     crate::timing::mark("content loaded");
+    let pages = content.pages.len();
+    step(progress, format!("整理站点（{pages} 篇文章）"));
     let site = Site::assemble(root, config, hotlines, content, today).map_err(Failure)?;
     crate::timing::mark("site assembled");
+    step(progress, format!("转换正文（{pages} 篇文章）"));
     let bodies = render_markdown(&site);
     crate::timing::mark("markdown rendered");
     let mut errs = Vec::new();
@@ -287,9 +302,7 @@ pub fn write_site(
     let mut documents = 0;
     let mut compiled = 0;
     if print {
-        if let Some(pb) = progress {
-            pb.set_message("排版海报和三折页");
-        }
+        step(progress, "排版海报和三折页".into());
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
@@ -302,12 +315,12 @@ pub fn write_site(
         crate::timing::mark("print done");
     }
     let renderer = Renderer::new(site, theme, &loaded.bodies, &cache);
-    if let Some(pb) = progress {
-        pb.set_message("生成网页");
-    }
+    let jobs = renderer.jobs();
+    step(progress, format!("生成网页（{} 页）", jobs.len()));
     crate::timing::mark("renderer ready");
-    let html_pages = renderer.render_all(sink).map_err(Failure)?;
+    let html_pages = renderer.render_jobs(&jobs, sink).map_err(Failure)?;
     crate::timing::mark("html written");
+    step(progress, "写订阅、站点地图，复制图片和样式".into());
     let mut errs = write_feeds(&loaded.site, &loaded.bodies, sink);
     for (rel, src) in &theme.statics {
         let r = match src {
@@ -373,7 +386,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
         }
     };
     let result = (|| -> Result<(Loaded, Theme, Written), Failure> {
-        let loaded = load(opts)?;
+        let loaded = load_with(opts, pb.as_ref())?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         let written = write_site(
             &loaded,
@@ -385,13 +398,17 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
         )?;
         Ok((loaded, theme, written))
     })();
+    let committed = result.and_then(|r| {
+        crate::timing::mark("all written");
+        step(pb.as_ref(), "替换旧网站".into());
+        staging.commit().map_err(Failure::from)?; // on error, dropping it removes the temporary folder
+        crate::timing::mark("committed");
+        Ok(r)
+    });
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let (loaded, theme, written) = result?; // dropping `staging` removes the temporary folder
-    crate::timing::mark("all written");
-    staging.commit().map_err(Failure::from)?;
-    crate::timing::mark("committed");
+    let (loaded, theme, written) = committed?;
     let report = Report {
         html_pages: written.html_pages,
         posters: written.documents,
@@ -405,9 +422,24 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
 
 /// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
-    let loaded = load(opts)?;
-    let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
-    write_site(&loaded, &theme, &NullSink, None, !opts.no_print, true)?;
+    let pb = progress_bar(opts.progress);
+    let result = (|| -> Result<Loaded, Failure> {
+        let loaded = load_with(opts, pb.as_ref())?;
+        let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
+        write_site(
+            &loaded,
+            &theme,
+            &NullSink,
+            pb.as_ref(),
+            !opts.no_print,
+            true,
+        )?;
+        Ok(loaded)
+    })();
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let loaded = result?;
     let mut warnings = loaded.warnings;
     warnings.extend(crate::checks::run(&loaded.site));
     sort_diagnostics(&mut warnings);

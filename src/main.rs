@@ -199,6 +199,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
                 drafts,
+                progress: true,
                 ..Options::default()
             };
             let diags = match build::check(&opts) {
