@@ -287,9 +287,7 @@ impl Window {
             .find('\n')
             .map_or(source.len(), |i| start + i);
         let line = &source[line_start..line_end];
-        if line.chars().nth(LONG_LINE).is_none() {
-            return None;
-        }
+        line.chars().nth(LONG_LINE)?; // short enough to show whole
         let before = &source[line_start..start];
         let from = before
             .char_indices()
