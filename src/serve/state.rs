@@ -187,7 +187,7 @@ impl State {
             // Tactic pages list the cases that name them.
             let site = &self.loaded.site;
             for rel in old_tactics.union(&linked_tactics(&site.pages[i].meta.fields)) {
-                if let Some(t) = site.pages.iter().position(|p| &p.rel == rel) {
+                if let Some(t) = site.page_index(rel) {
                     jobs.insert(Job::Page(t));
                 }
             }
