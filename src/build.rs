@@ -48,13 +48,37 @@ pub struct Report {
 
 /// The date the build considers "today" (for alert expiry and stale hotlines): `SOURCE_DATE_EPOCH` if
 /// set, so that builds can be reproduced on another day, else the current date in China (UTC+8).
-pub fn today() -> time::Date {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
+/// A value that is not a whole number of seconds from 1970 up to the year 9998 is an error, never ignored: a
+/// reproducible build that silently used today's date would not be reproducible.
+pub fn today() -> Result<time::Date, Diagnostic> {
+    let china = time::macros::offset!(+8);
+    let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(time::OffsetDateTime::now_utc().to_offset(china).date());
+    };
+    raw.trim()
+        .parse::<i64>()
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|&secs| secs >= 0)
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    now.to_offset(time::macros::offset!(+8)).date()
+        // `to_offset` panics past the last representable date; `checked_to_offset` does not.
+        .and_then(|t| t.checked_to_offset(china))
+        .map(|t| t.date())
+        .filter(|d| d.year() < 9999)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                codes::SOURCE_DATE_EPOCH,
+                format!("环境变量 SOURCE_DATE_EPOCH 的值「{}」不是有效的时间", clip(&raw, 40)),
+            )
+            .hint("它应是从 1970-01-01 起算的秒数（整数），例如 SOURCE_DATE_EPOCH=1795392000 表示 2026-11-23；不需要固定日期时删掉这个环境变量")
+        })
+}
+
+/// At most `n` characters of `s`, with `…` when cut.
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// A loaded, validated site with its markdown rendered.
@@ -77,19 +101,34 @@ fn sort_diagnostics(d: &mut [Diagnostic]) {
 
 /// Load and validate everything, render markdown. Errors come back with the warnings found so far.
 pub fn load(opts: &Options) -> Result<Loaded, Failure> {
+    load_with(opts, None)
+}
+
+/// Show what a long build is doing now next to its spinner (on a terminal only).
+fn step(progress: Option<&ProgressBar>, what: String) {
+    if let Some(pb) = progress {
+        pb.set_message(what);
+    }
+}
+
+/// [`load`], telling `progress` about each phase.
+fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, Failure> {
     let root = &opts.root;
     crate::timing::mark("start");
     let mut config = SiteConfig::load(root).map_err(Failure)?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
-    let today = today();
+    let today = today().map_err(Failure::from)?;
     let (hotlines, mut warnings) =
         Hotlines::load(root, today, config.hotline_max_age_days).map_err(Failure)?;
     let content = crate::content::load(root, &config.categories, opts.drafts).map_err(Failure)?;
     crate::timing::mark("content loaded");
+    let pages = content.pages.len();
+    step(progress, format!("整理站点（{pages} 篇文章）"));
     let site = Site::assemble(root, config, hotlines, content, today).map_err(Failure)?;
     crate::timing::mark("site assembled");
+    step(progress, format!("转换正文（{pages} 篇文章）"));
     let bodies = render_markdown(&site);
     crate::timing::mark("markdown rendered");
     let mut errs = Vec::new();
@@ -203,9 +242,7 @@ pub fn write_site(
     let mut documents = 0;
     let mut compiled = 0;
     if print {
-        if let Some(pb) = progress {
-            pb.set_message("排版海报和三折页");
-        }
+        step(progress, "排版海报和三折页".into());
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
@@ -223,12 +260,12 @@ pub fn write_site(
         crate::timing::mark("print done");
     }
     let renderer = Renderer::new(site, theme, &loaded.bodies, &cache);
-    if let Some(pb) = progress {
-        pb.set_message("生成网页");
-    }
+    let jobs = renderer.jobs();
+    step(progress, format!("生成网页（{} 页）", jobs.len()));
     crate::timing::mark("renderer ready");
-    let html_pages = renderer.render_all(sink).map_err(Failure)?;
+    let html_pages = renderer.render_jobs(&jobs, sink).map_err(Failure)?;
     crate::timing::mark("html written");
+    step(progress, "写订阅、站点地图，复制图片和样式".into());
     let mut errs = write_feeds(&loaded.site, &loaded.bodies, sink);
     for (rel, src) in &theme.statics {
         let r = match src {
@@ -308,20 +345,25 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
         }
     };
     let result = (|| -> Result<(Loaded, Theme, Written), Failure> {
-        let loaded = load(opts)?;
+        let loaded = load_with(opts, pb.as_ref())?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         let offline = crate::offline::OfflineSink::new(&staging);
         let sink: &dyn Sink = if opts.offline { &offline } else { &staging };
         let written = write_site(&loaded, &theme, sink, pb.as_ref(), !opts.no_print, false)?;
         Ok((loaded, theme, written))
     })();
+    let committed = result.and_then(|(loaded, theme, written)| {
+        crate::timing::mark("all written");
+        step(pb.as_ref(), "替换旧网站".into());
+        // On error, dropping `staging` removes the temporary folder.
+        let swap_warnings = staging.commit().map_err(Failure::from)?;
+        crate::timing::mark("committed");
+        Ok((loaded, theme, written, swap_warnings))
+    });
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let (loaded, theme, written) = result?; // dropping `staging` removes the temporary folder
-    crate::timing::mark("all written");
-    let swap_warnings = staging.commit().map_err(Failure::from)?;
-    crate::timing::mark("committed");
+    let (loaded, theme, written, swap_warnings) = committed?;
     let mut warnings = loaded.warnings.clone();
     warnings.extend(swap_warnings);
     let report = Report {
@@ -337,9 +379,24 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
 
 /// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
-    let loaded = load(opts)?;
-    let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
-    write_site(&loaded, &theme, &NullSink, None, !opts.no_print, true)?;
+    let pb = progress_bar(opts.progress);
+    let result = (|| -> Result<Loaded, Failure> {
+        let loaded = load_with(opts, pb.as_ref())?;
+        let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
+        write_site(
+            &loaded,
+            &theme,
+            &NullSink,
+            pb.as_ref(),
+            !opts.no_print,
+            true,
+        )?;
+        Ok(loaded)
+    })();
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let loaded = result?;
     let mut warnings = loaded.warnings;
     warnings.extend(crate::checks::run(&loaded.site));
     sort_diagnostics(&mut warnings);

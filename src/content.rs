@@ -81,9 +81,10 @@ struct Found {
 /// Editor and operating-system debris, skipped and never published: hidden files (`.DS_Store`,
 /// `.x.md.swp`), backups (`x.md~`, `#x.md#`), Office lock files (`~$稿子.docx`), `Thumbs.db`,
 /// `desktop.ini`.
+/// A file named just `.md` is not hidden but a page without a name, reported by [`load_page`].
 pub fn is_ignored(name: &str) -> bool {
     let lower = name.to_lowercase();
-    name.starts_with('.')
+    (name.starts_with('.') && name != ".md")
         || name.ends_with('~')
         || name.starts_with('#')
         || name.starts_with("~$")
@@ -434,6 +435,17 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
 }
 
 /// Re-read one page after its file changed (same file, same section), for `serve`.
+/// A page whose file name gives no URL (`.md`, `！！！.md`) and that has no `slug` key.
+fn empty_slug(display: &Path, source: &Arc<str>, stem: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_SLUG,
+        format!("文件名「{stem}.md」里没有能用作网址的汉字、字母或数字"),
+    )
+    .in_file(display, source)
+    .label("这篇文章没有网址")
+    .hint("给文件改个名字，例如 zhuyi.md 或 注意事项.md；或者在 front matter 里加一行 slug = \"zhuyi\"")
+}
+
 pub fn reload_page(
     root: &Path,
     old: &Page,
@@ -487,7 +499,13 @@ fn load_page(
             }
             slug
         }
-        None => slugify(stem),
+        None => {
+            let slug = slugify(stem);
+            if slug.is_empty() {
+                return Err(vec![empty_slug(display, &source, stem)]);
+            }
+            slug
+        }
     };
     let path = format!("{}{}/", sec.path, slug);
     let asset_base = if bundle {

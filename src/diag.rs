@@ -51,6 +51,8 @@ pub mod codes {
     pub const SITE_MISSING: &str = "E1400";
     pub const SITE_INVALID: &str = "E1401";
     pub const THEME_MISSING: &str = "E1402";
+    /// The build environment: `SOURCE_DATE_EPOCH` is not a usable date.
+    pub const SOURCE_DATE_EPOCH: &str = "E1403";
     // E15xx: templates
     pub const TEMPLATE_SYNTAX: &str = "E1501";
     pub const TEMPLATE_RENDER: &str = "E1502";
@@ -81,6 +83,8 @@ pub mod codes {
     pub const LONG_SENTENCE: &str = "W2007";
     pub const LONG_PARAGRAPH: &str = "W2008";
     pub const TEMP_LEFT_BEHIND: &str = "W2009";
+    /// `serve --bind` to an address other machines can reach.
+    pub const SERVE_VISIBLE: &str = "W2010";
 }
 
 /// How serious a diagnostic is.
@@ -209,22 +213,27 @@ impl Diagnostic {
             }
             return out;
         };
-        let file = SimpleFile::new(loc.file.display().to_string(), loc.source.as_ref());
+        let name = loc.file.display().to_string();
+        let window = Window::around(&name, &loc.source, loc.span.clone());
+        let span = window.as_ref().map_or(loc.span.clone(), |w| w.span.clone());
         let mut d = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
         .with_code(self.code)
         .with_message(&self.message)
-        .with_labels(vec![
-            Label::primary((), loc.span.clone()).with_message(&self.label),
-        ]);
+        .with_labels(vec![Label::primary((), span).with_message(&self.label)]);
         if let Some(h) = &self.hint {
             d = d.with_notes(vec![format!("提示：{h}")]);
         }
         let config = term::Config::default();
-        let body =
-            term::emit_into_string(&config, &file, &d).unwrap_or_else(|_| self.message.clone());
+        let body = match &window {
+            Some(w) => term::emit_into_string(&config, w, &d),
+            None => {
+                term::emit_into_string(&config, &SimpleFile::new(name, loc.source.as_ref()), &d)
+            }
+        }
+        .unwrap_or_else(|_| self.message.clone());
         // codespan writes English severity words; the header is replaced with a Chinese one.
         let mut lines = body.lines();
         let _ = lines.next();
@@ -254,6 +263,103 @@ impl Diagnostic {
             "column": column,
             "hint": self.hint,
         })
+    }
+}
+
+/// Lines longer than this many characters are shown as a window around the marked spot.
+const LONG_LINE: usize = 160;
+/// Characters shown before and after the start of the marked spot on a long line.
+const BEFORE: usize = 50;
+const AFTER: usize = 70;
+
+/// A window of about 120 characters of one long line, around a diagnostic's spot, shown with the
+/// line's real number and columns: an error on a 5-million-character line printed all of it.
+struct Window {
+    name: String,
+    /// The window's text, with `…` where the line was cut.
+    text: String,
+    /// The marked spot inside `text`.
+    span: Range<usize>,
+    line: usize,
+    /// Real column of the first character after the leading `…`, and that character's offset.
+    first_col: usize,
+    prefix: usize,
+}
+
+impl Window {
+    /// `None` when the spot's line is short enough to show whole.
+    fn around(name: &str, source: &str, span: Range<usize>) -> Option<Window> {
+        let start = span.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line = &source[line_start..line_end];
+        line.chars().nth(LONG_LINE)?; // short enough to show whole
+        let before = &source[line_start..start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(BEFORE - 1)
+            .map_or(line_start, |(i, _)| line_start + i);
+        let to = source[start..line_end]
+            .char_indices()
+            .nth(AFTER)
+            .map_or(line_end, |(i, _)| start + i);
+        let lead = if from > line_start { "…" } else { "" };
+        let tail = if to < line_end { "…" } else { "" };
+        let text = format!("{lead}{}{tail}", &source[from..to]);
+        let prefix = lead.len();
+        let mark = |i: usize| prefix + i.clamp(from, to) - from;
+        let (l, first_col) = line_col(source, from);
+        Some(Window {
+            name: name.to_string(),
+            text,
+            span: mark(start)..mark(span.end.max(start)),
+            line: l,
+            first_col,
+            prefix,
+        })
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Window {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(
+        &'a self,
+        (): (),
+        _: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let end = floor_char_boundary(&self.text, byte_index.clamp(self.prefix, self.text.len()));
+        Ok(self.first_col + self.text[self.prefix..end].chars().count())
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        _: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        Ok(0..self.text.len())
     }
 }
 
@@ -322,6 +428,41 @@ mod tests {
         assert!(r.contains("titel = \"x\""), "{r}");
         assert!(r.contains("^^^^^"), "{r}");
         assert!(r.contains("提示：是不是想写 `title`？"), "{r}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window_around_the_spot() {
+        let line = format!(
+            "{}见[x](@/nope.md)。{}",
+            "长".repeat(100_000),
+            "尾".repeat(100_000)
+        );
+        let src: Arc<str> = Arc::from(format!("+++\ntitle = \"x\"\n+++\n\n{line}\n"));
+        let at = src.find("[x]").unwrap();
+        let d = Diagnostic::error(codes::BROKEN_LINK, "链接的文件不存在")
+            .at(Path::new("content/a.md"), &src, at..at + 14)
+            .label("找不到这个文件");
+        let r = d.render();
+        assert!(r.contains("content/a.md:5:100002"), "{r}");
+        assert!(
+            r.contains("…长长") && r.contains("见[x](@/nope.md)。尾") && r.contains("尾…"),
+            "{r}"
+        );
+        assert!(r.contains("^^^^^^^^^^^^^^ 找不到这个文件"), "{r}");
+        assert!(
+            r.chars().count() < 600,
+            "{} characters: {r}",
+            r.chars().count()
+        );
+        // A short line is shown whole, as before.
+        let short: Arc<str> = Arc::from("短行 [x](@/nope.md)\n");
+        let r = Diagnostic::error(codes::BROKEN_LINK, "x")
+            .at(Path::new("a.md"), &short, 7..22)
+            .render();
+        assert!(
+            r.contains("a.md:1:4") && r.contains("短行 [x](@/nope.md)") && !r.contains('…'),
+            "{r}"
+        );
     }
 
     #[test]

@@ -74,9 +74,12 @@ enum Command {
         /// 端口
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// 监听地址；默认只允许本机访问
+        /// 监听地址；默认只允许本机访问（其他地址会显示警告：同一网络里的人都能看到）
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// 也允许用这个名字打开预览（可以写多次）；默认只回应 localhost、127.0.0.1 和监听地址
+        #[arg(long = "allow-host", value_name = "名字")]
+        allow_host: Vec<String>,
         /// 启动后打开浏览器
         #[arg(long)]
         open: bool,
@@ -93,6 +96,9 @@ enum Command {
         kind: String,
         /// 标题（网址会用标题的拼音）
         title: String,
+        /// 网址和文件名用的英文或拼音（默认用标题的拼音）
+        #[arg(long)]
+        slug: Option<String>,
         /// 站点根目录，默认当前目录
         #[arg(long)]
         root: Option<PathBuf>,
@@ -241,6 +247,7 @@ fn main() -> ExitCode {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
                 drafts,
+                progress: true,
                 ..Options::default()
             };
             let diags = match build::check(&opts) {
@@ -271,6 +278,7 @@ fn main() -> ExitCode {
             root,
             port,
             bind,
+            allow_host,
             open,
             drafts,
             out,
@@ -285,6 +293,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 open,
+                allow_hosts: allow_host,
             };
             match fangpian::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -294,9 +303,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { kind, title, root } => {
+        Command::New {
+            kind,
+            title,
+            slug,
+            root,
+        } => {
             let root = build::root_or_cwd(root.as_deref());
-            match fangpian::scaffold::new_content(&root, &kind, &title, build::today()) {
+            let made = build::today().and_then(|today| {
+                fangpian::scaffold::new_content(&root, &kind, &title, slug.as_deref(), today)
+            });
+            match made {
                 Ok(path) => {
                     println!(
                         "已新建 {}（先标记为草稿 draft = true，写完后删掉那一行）",

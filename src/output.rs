@@ -391,17 +391,45 @@ impl Sink for Staging {
     }
 }
 
-/// Writes straight into a folder, replacing files in place (used by `serve` for single-page updates of
-/// its own output folder).
+/// Replaces single files of a finished output folder (used by `serve` for single-page updates of its
+/// own output). Each file is written to a hidden temporary file in the same folder and renamed over
+/// the old one, so a reader (or a kill) never sees a half-written page: before, a `serve` killed
+/// while rewriting a large page left an empty `index.html`.
 pub struct DirSink(pub PathBuf);
+
+impl DirSink {
+    /// Fill a temporary file beside `rel` with `fill`, then rename it to `rel`.
+    fn replace(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let p = path_under(&self.0, rel);
+        let parent = p.parent().unwrap_or(&self.0);
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+        // Hidden (`.tmp…`): the preview server never serves it, and a full build replaces the folder.
+        let mut builder = tempfile::Builder::new();
+        // The permissions `File::create` gives (0666 less the umask), not a temporary file's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder
+            .tempfile_in(parent)
+            .map_err(|e| io_error(parent, e))?;
+        fill(tmp.as_file_mut()).map_err(|e| io_error(&p, e))?;
+        tmp.persist(&p).map_err(|e| io_error(&p, e.error))?;
+        Ok(())
+    }
+}
 
 impl Sink for DirSink {
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        write_under(&self.0, rel, parts)
+        self.replace(rel, |f| write_all_parts(f, parts))
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        copy_under(&self.0, rel, src)
+        self.replace(rel, |f| {
+            std::io::copy(&mut std::fs::File::open(src)?, f).map(|_| ())
+        })
     }
 }
 
@@ -421,21 +449,26 @@ fn segments(rel: &str) -> impl Iterator<Item = &str> {
 }
 
 fn write_under(dir: &Path, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-    use std::io::Write;
     let p = path_under(dir, rel);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
     let mut f = std::fs::File::create(&p).map_err(|e| io_error(&p, e))?;
-    // One `writev` for all parts; a short write (rare) goes on part by part.
+    write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))
+}
+
+/// Write the concatenation of `parts`: one `writev` for all of them; a short write (rare) goes on
+/// part by part.
+fn write_all_parts(f: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
     let slices: Vec<std::io::IoSlice> = parts.iter().map(|b| std::io::IoSlice::new(b)).collect();
-    let mut done = f.write_vectored(&slices).map_err(|e| io_error(&p, e))?;
+    let mut done = f.write_vectored(&slices)?;
     for part in parts {
         if done >= part.len() {
             done -= part.len();
             continue;
         }
-        f.write_all(&part[done..]).map_err(|e| io_error(&p, e))?;
+        f.write_all(&part[done..])?;
         done = 0;
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! taxonomies, hotlines), the choice of template per page, minifying, and writing every page of the
 //! site into a [`Sink`] in parallel.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -92,8 +92,9 @@ fn reading_minutes(chars: usize) -> usize {
 /// Values derived from the whole site once, shared by every template call and kept up to date
 /// page by page when `serve` re-renders a single edit.
 pub struct RenderCache {
-    /// Site-wide values given to every template.
-    globals: Vec<(&'static str, Value)>,
+    /// Site-wide values given to every template, shared by every page's context rather than
+    /// copied into it: a copy of 100,000 tags per page made large sites quadratic.
+    globals: Arc<BTreeMap<String, Value>>,
     /// A small summary of every page, for lists.
     summaries: Vec<Value>,
     /// Tactic page → the cases that name it, newest first.
@@ -226,14 +227,19 @@ impl RenderCache {
             .collect();
         let cases_by_tactic = cases_by_tactic(site);
         RenderCache {
-            globals: vec![
-                ("config", config),
-                ("hotlines", Value::Array(hotlines)),
-                ("primary_hotlines", Value::Array(primary)),
-                ("nav", Value::Array(nav)),
-                ("taxonomies", Value::Object(taxonomies)),
-                ("today", json!(ymd(site.today))),
-            ],
+            globals: Arc::new(
+                [
+                    ("config", config),
+                    ("hotlines", Value::Array(hotlines)),
+                    ("primary_hotlines", Value::Array(primary)),
+                    ("nav", Value::Array(nav)),
+                    ("taxonomies", Value::Object(taxonomies)),
+                    ("today", json!(ymd(site.today))),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            ),
             summaries,
             cases_by_tactic,
             print: HashMap::new(),
@@ -283,14 +289,12 @@ impl<'a> Renderer<'a> {
         self.context_with(path, Vec::new())
     }
 
-    /// The template context: site-wide values, the page's address, and `extra` values moved in.
-    /// Built as one JSON object and handed to Tera whole: `Context::insert` would serialise every
-    /// value into a copy (the page's content included), which was ~6 % of a 10,000-page build.
+    /// The template context: site-wide values (shared, not copied), the page's address, and
+    /// `extra` values moved in. Built from JSON values handed over whole: `Context::insert` would
+    /// serialise every value into a copy (the page's content included), which was ~6 % of a
+    /// 10,000-page build.
     fn context_with(&self, path: &str, extra: Vec<(&'static str, Value)>) -> Context {
-        let mut map = serde_json::Map::with_capacity(self.cache.globals.len() + 3 + extra.len());
-        for (k, v) in &self.cache.globals {
-            map.insert((*k).to_string(), v.clone());
-        }
+        let mut map = serde_json::Map::with_capacity(3 + extra.len());
         // `page_qr` stands for the QR code of the page's address (for the print stylesheet); it is
         // generated and spliced in after minifying, only into pages whose template uses it.
         map.insert("page_qr".into(), Value::from(QR_MARKER));
@@ -302,7 +306,9 @@ impl<'a> Renderer<'a> {
         for (k, v) in extra {
             map.insert(k.to_string(), v);
         }
-        Context::from_value(Value::Object(map)).unwrap_or_default()
+        let mut ctx = Context::with_shared(self.cache.globals.clone());
+        ctx.extend(Context::from_value(Value::Object(map)).unwrap_or_default());
+        ctx
     }
 
     /// The list summaries of `pages`, as one JSON array. Cloned as values and moved into the
@@ -356,7 +362,7 @@ impl<'a> Renderer<'a> {
         v["categories"] = json!(self.term_links(1, cats.into_iter()));
         let page_link = |r: &str| -> Option<Value> {
             let target = r.strip_prefix("@/")?.split('#').next()?;
-            let q = site.pages.iter().find(|q| q.rel == target)?;
+            let q = &site.pages[site.page_index(target)?];
             Some(link(&q.meta.title, &q.path))
         };
         match &p.meta.fields {
@@ -629,9 +635,8 @@ impl<'a> Renderer<'a> {
         let terms = self
             .cache
             .globals
-            .iter()
-            .find(|(k, _)| *k == "taxonomies")
-            .map(|(_, v)| v[tax.name]["terms"].clone());
+            .get("taxonomies")
+            .map(|v| v[tax.name]["terms"].clone());
         ctx.insert("terms", &terms);
         let path = tax.path();
         let what = format!(" {path} ");

@@ -103,11 +103,13 @@ fn folder_for(kind: Kind) -> &'static str {
     }
 }
 
-/// Create a new content file of `kind` titled `title`. Returns its path.
+/// Create a new content file of `kind` titled `title`, named after `slug` if given, else after the
+/// title's pinyin. Returns its path.
 pub fn new_content(
     root: &Path,
     kind_name: &str,
     title: &str,
+    slug: Option<&str>,
     today: time::Date,
 ) -> Result<PathBuf, Diagnostic> {
     let Some(kind) = Kind::from_name(kind_name) else {
@@ -167,7 +169,14 @@ pub fn new_content(
         )
         .hint("检查 archetypes 里的 {{ }} 写法")
     })?;
-    let slug = slugify(title);
+    let slug = slugify(slug.unwrap_or(title));
+    if slug.is_empty() {
+        return Err(Diagnostic::error(
+            codes::INVALID_SLUG,
+            format!("「{title}」里没有能用作网址的汉字、字母或数字，没有新建文件"),
+        )
+        .hint("用 --slug 给出网址，例如 fangpian new page \"！！！\" --slug zhuyi；或者在标题里写上汉字、字母或数字"));
+    }
     let dir = root.join("content").join(folder_for(kind));
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {

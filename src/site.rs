@@ -29,6 +29,8 @@ pub struct Taxonomy {
     pub name: &'static str,
     pub title: &'static str,
     pub terms: Vec<Term>,
+    /// Term name → index in `terms`, so that each page finds its tags without a scan.
+    by_name: HashMap<String, usize>,
 }
 
 impl Taxonomy {
@@ -37,7 +39,7 @@ impl Taxonomy {
     }
 
     pub fn term(&self, name: &str) -> Option<&Term> {
-        self.terms.iter().find(|t| t.name == name)
+        self.by_name.get(name).map(|&i| &self.terms[i])
     }
 }
 
@@ -54,6 +56,8 @@ pub struct Site {
     pub paths: HashMap<String, String>,
     pub taxonomies: Vec<Taxonomy>,
     pub today: time::Date,
+    /// `tactics/x.md` → index in `pages`, for references between pages without a scan.
+    by_rel: HashMap<String, usize>,
 }
 
 /// URL paths the generator itself writes; content may not take them.
@@ -102,7 +106,7 @@ fn build_taxonomy(
         map.into_iter().map(|(n, p)| (slugify(&n), n, p)).collect();
     named.sort();
     let mut used: HashMap<String, usize> = HashMap::new();
-    let terms = named
+    let terms: Vec<Term> = named
         .into_iter()
         .map(|(base, name, mut list)| {
             // Homophones share a pinyin slug: number the later ones.
@@ -118,10 +122,16 @@ fn build_taxonomy(
             }
         })
         .collect();
+    let by_name = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     Taxonomy {
         name: tax_name,
         title,
         terms,
+        by_name,
     }
 }
 
@@ -255,6 +265,11 @@ impl Site {
             }
         }
 
+        let by_rel = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel.clone(), i))
+            .collect();
         let site = Site {
             root: root.to_path_buf(),
             config,
@@ -265,6 +280,7 @@ impl Site {
             paths,
             taxonomies: vec![tags, categories],
             today,
+            by_rel,
         };
         for p in &site.pages {
             site.check_front_matter_refs(p, &mut errs);
@@ -293,7 +309,7 @@ impl Site {
             return None;
         };
         let target = rest.split('#').next().unwrap_or(rest);
-        match self.pages.iter().position(|p| p.rel == target) {
+        match self.page_index(target) {
             Some(i) => Some(i),
             None => {
                 let keys: Vec<&str> = self.pages.iter().map(|p| p.rel.as_str()).collect();
@@ -423,10 +439,15 @@ impl Site {
         }
     }
 
+    /// The index of the page whose file is `content/REL`.
+    pub fn page_index(&self, rel: &str) -> Option<usize> {
+        self.by_rel.get(rel).copied()
+    }
+
     /// The page an `@/x.md#anchor` link points to.
     pub fn page_for_link(&self, link: &str) -> Option<&Page> {
         let rel = link.strip_prefix("@/")?.split('#').next()?;
-        self.pages.iter().find(|p| p.rel == rel)
+        self.page_index(rel).map(|i| &self.pages[i])
     }
 
     /// An absolute URL for `@/x.md` (with an optional `#anchor`), a site path, or an absolute URL.

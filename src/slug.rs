@@ -49,10 +49,11 @@ pub fn slugify(text: &str) -> String {
     if !out.is_empty() {
         return out;
     }
-    // Nothing spellable (e.g. only emoji): name the code points.
+    // Nothing spellable (e.g. only emoji): name the code points. Punctuation alone (`！！！`) gives
+    // no slug at all, which callers report.
     let codes: Vec<String> = text
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_punctuation(*c))
         .map(|c| format!("u{:x}", c as u32))
         .collect();
     codes.join("-")
@@ -87,6 +88,12 @@ fn run_pinyin(run: &str) -> String {
     } else {
         per_char()
     }
+}
+
+/// Whether `c` is punctuation in any script (`！`, `。`, `、`, `…`).
+fn is_punctuation(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    c.general_category_group() == GeneralCategoryGroup::Punctuation
 }
 
 /// An id for a heading: keeps letters of any script (Chinese stays Chinese, as in Zola's "safe"
@@ -126,6 +133,9 @@ mod tests {
         assert_eq!(slugify("a.b"), "a-b");
         assert_eq!(slugify("snake_case"), "snake-case");
         assert_eq!(slugify("2022年案例"), "2022-niananli");
+        assert_eq!(slugify("！！！"), "");
+        assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("🚨！"), "u1f6a8");
     }
 
     #[test]

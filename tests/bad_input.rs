@@ -1567,3 +1567,136 @@ bad!(
     "E1011",
     Some("content/leaflets/l.md")
 );
+
+// A content file whose name gives no URL is an error, not silently skipped.
+bad!(
+    file_named_only_dot_md,
+    put("content/tactics/.md", "+++\ntitle = \"没有名字\"\n+++\n"),
+    "E1012",
+    Some("content/tactics/.md:1:1")
+);
+bad!(
+    file_named_only_punctuation,
+    put("content/！！！.md", "+++\ntitle = \"感叹\"\n+++\n"),
+    "E1012",
+    Some("content/！！！.md:1:1")
+);
+
+#[test]
+fn invalid_source_date_epoch_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    assert!(run_in(root, &[]).status.success());
+    let before = tree(&root.join("public"));
+    for value in ["garbage", "253402300799", "-86400", "1e9", ""] {
+        for args in [
+            vec!["build", "--root", root.to_str().unwrap()],
+            vec!["new", "page", "注意事项", "--root", root.to_str().unwrap()],
+        ] {
+            let out = bin()
+                .env("SOURCE_DATE_EPOCH", value)
+                .args(&args)
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{value:?} {args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(
+                err.contains("错误[E1403]: 环境变量 SOURCE_DATE_EPOCH") && err.contains("提示："),
+                "{value:?}: {err}"
+            );
+        }
+    }
+    assert_eq!(tree(&root.join("public")), before);
+    assert!(!root.join("content/zhu-yi-shi-xiang.md").exists());
+    assert!(!root.join("content/zhuyishixiang.md").exists());
+}
+
+#[test]
+fn new_refuses_a_title_without_a_slug_and_accepts_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let r = root.to_str().unwrap();
+    let out = run(&["new", "page", "!!!", "--root", r]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("错误[E1012]") && err.contains("--slug"),
+        "{err}"
+    );
+    assert!(!root.join("content/.md").exists());
+    let out = run(&["new", "page", "！！！", "--slug", "zhuyi", "--root", r]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("content/zhuyi.md").exists());
+    assert!(run_in(root, &["--drafts"]).status.success());
+}
+
+#[test]
+fn an_error_on_a_very_long_line_shows_a_window_of_it() {
+    let long = "长".repeat(5_000_000);
+    expect_failure(
+        |root| {
+            write(
+                root,
+                "content/long.md",
+                &format!("+++\ntitle = \"长\"\n+++\n\n{long}[x](@/nope.md)\n"),
+            )
+        },
+        "E1201",
+        Some("content/long.md:5:5000001"),
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    write(
+        dir.path(),
+        "content/long.md",
+        &format!("+++\ntitle = \"长\"\n+++\n\n{long}[x](@/nope.md)\n"),
+    );
+    let err = stderr(&run_in(dir.path(), &[]));
+    assert!(err.contains("[E1201]"), "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());
+}
+
+/// A poster far too full fails fast, before any layout: 10,000 points took 25 s and 2.4 GB (release
+/// build) before E1703; a single 5-million-character point is caught the same way.
+#[test]
+fn a_hopelessly_overfull_poster_fails_fast() {
+    let points: Vec<String> = (0..10_000).map(|i| format!("\"第{i}条要点\"")).collect();
+    let many = format!(
+        "+++\ntitle = \"太多\"\nhotlines = [\"police\"]\npoints = [{}]\n+++\n",
+        points.join(", ")
+    );
+    let long = format!(
+        "+++\ntitle = \"太长\"\nhotlines = [\"police\"]\npoints = [\"{}\"]\n+++\n",
+        "骗".repeat(5_000_000)
+    );
+    for (text, area) in [(many, "「要点」放不下"), (long, "「要点等文字」放不下")]
+    {
+        let started = std::time::Instant::now();
+        let text2 = text.clone();
+        expect_failure(
+            move |root| write(root, "content/posters/q.md", &text2),
+            "E1703",
+            Some("content/posters/q.md:4:1"),
+            &[],
+        );
+        // Generous: two builds of the small site plus the failing one, in a debug build.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{area}: {:?}",
+            started.elapsed()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        small_site(dir.path());
+        write(dir.path(), "content/posters/q.md", &text);
+        let err = stderr(&run_in(dir.path(), &[]));
+        assert!(
+            err.contains(area) && err.contains('%'),
+            "{}",
+            &err[..err.len().min(2000)]
+        );
+    }
+}

@@ -7,7 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use common::*;
@@ -16,6 +16,9 @@ struct Server {
     child: Child,
     port: u16,
     events: mpsc::Receiver<String>,
+    /// What serve printed: stdout lines, then stderr lines as they come.
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -34,10 +37,15 @@ fn free_port() -> u16 {
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
+    get_as(port, path, "localhost")
+}
+
+/// `GET path` with the given `Host` header.
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -56,6 +64,26 @@ fn get(port: u16, path: &str) -> (u16, String) {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_with(root, &[])
+}
+
+/// Keep appending the lines of `from` to `into`; call `on_line` with each.
+fn collect(
+    from: impl Read + Send + 'static,
+    into: Arc<Mutex<String>>,
+    on_line: impl Fn(&str) + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            on_line(&line);
+            let mut text = into.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+}
+
+fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
     let port = free_port();
     let mut child = bin()
         .args([
@@ -65,19 +93,21 @@ fn start(root: &std::path::Path) -> Server {
             "--port",
             &port.to_string(),
         ])
+        .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
     let (ready_tx, ready_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("正在预览") {
-                let _ = ready_tx.send(());
-            }
+    let ready_tx = Mutex::new(ready_tx);
+    let stdout = Arc::new(Mutex::new(String::new()));
+    let stderr = Arc::new(Mutex::new(String::new()));
+    collect(child.stdout.take().unwrap(), stdout.clone(), move |line| {
+        if line.contains("正在预览") {
+            let _ = ready_tx.lock().unwrap().send(());
         }
     });
+    collect(child.stderr.take().unwrap(), stderr.clone(), |_| {});
     ready_rx
         .recv_timeout(Duration::from_secs(30))
         .expect("serve did not start");
@@ -101,6 +131,8 @@ fn start(root: &std::path::Path) -> Server {
         child,
         port,
         events,
+        stdout,
+        stderr,
     }
 }
 
@@ -211,4 +243,143 @@ fn serves_only_the_output_folder() {
         );
     }
     assert_eq!(get(srv.port, "/fangpian.css").0, 200);
+}
+
+/// A site without `static/` at first: the folder created later is watched, its files are served,
+/// and a deleted file disappears from the output.
+#[test]
+fn static_files_appear_and_disappear_with_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start(&root);
+    assert_eq!(get(srv.port, "/a.txt").0, 404);
+
+    std::fs::create_dir(root.join("static")).unwrap();
+    std::fs::write(root.join("static/a.txt"), "甲").unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    // Editors and file managers may send more than one batch; wait until the file is served.
+    let served = |path: &str, want: u16| {
+        (0..100).any(|_| {
+            let ok = get(srv.port, path).0 == want;
+            if !ok {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            ok
+        })
+    };
+    assert!(
+        served("/a.txt", 200),
+        "a file in a new static/ folder is served"
+    );
+
+    // A second file in the folder created after serve started: it is watched too.
+    std::fs::write(root.join("static/b.txt"), "乙").unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    assert!(served("/b.txt", 200), "the new static/ folder is watched");
+    assert_eq!(get(srv.port, "/b.txt").1, "乙");
+
+    std::fs::remove_file(root.join("static/a.txt")).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    assert!(
+        served("/a.txt", 404),
+        "a deleted static file leaves the output"
+    );
+    assert!(!root.join("public/a.txt").exists());
+    assert!(root.join("public/b.txt").exists());
+}
+
+/// An edited page is replaced by a rename (a new file), never rewritten in place, and readable as
+/// a full build would leave it.
+#[test]
+fn edited_pages_are_replaced_atomically() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start(&root);
+    let html = root.join("public/tactics/baojianpin/index.html");
+    let before = std::fs::metadata(&html).unwrap();
+    let page = root.join("content/tactics/baojianpin.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("保健品不是药。", "保健品不是药，原子替换。"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    assert!(get(srv.port, "/tactics/baojianpin/").1.contains("原子替换"));
+    let after = std::fs::metadata(&html).unwrap();
+    assert_ne!(before.ino(), after.ino(), "the page was rewritten in place");
+    assert_eq!(
+        before.mode(),
+        after.mode(),
+        "same permissions as a full build"
+    );
+    let leftovers: Vec<_> = walkdir::WalkDir::new(root.join("public"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// DNS rebinding: a request naming another host is refused, pages and the event stream alike.
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start_with(&root, &["--allow-host", "mypc.local"]);
+    let p = srv.port;
+    for host in [
+        format!("localhost:{p}"),
+        format!("127.0.0.1:{p}"),
+        format!("[::1]:{p}"),
+        format!("mypc.local:{p}"),
+    ] {
+        assert_eq!(get_as(p, "/", &host).0, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{p}"),
+        format!("192.168.1.5:{p}"),
+        String::new(),
+    ] {
+        for path in ["/", "/about/", "/__fangpian/events", "/__fangpian/live.js"] {
+            let (status, body) = get_as(p, path, &host);
+            assert_eq!(status, 403, "{host} {path}");
+            assert!(
+                !body.contains("关于本站"),
+                "{host} {path}: page content leaked"
+            );
+        }
+    }
+    assert!(srv.stdout.lock().unwrap().contains("只在本机可见"));
+    assert!(!srv.stderr.lock().unwrap().contains("W2010"));
+}
+
+/// `--bind 0.0.0.0` says who can see the preview, and answers this machine's addresses.
+#[test]
+fn binding_to_all_interfaces_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start_with(&root, &["--bind", "0.0.0.0"]);
+    let p = srv.port;
+    let out = srv.stdout.lock().unwrap().clone();
+    assert!(!out.contains("只在本机可见"), "{out}");
+    assert!(out.contains("同一网络里的其他设备也能访问"), "{out}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !srv.stderr.lock().unwrap().contains("提示") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let err = srv.stderr.lock().unwrap().clone();
+    assert!(
+        err.contains("警告[W2010]")
+            && err.contains("所有人都能打开这个预览")
+            && err.contains("--allow-host"),
+        "{err}"
+    );
+    assert_eq!(get_as(p, "/", &format!("192.168.1.5:{p}")).0, 200);
+    assert_eq!(get_as(p, "/", &format!("evil.example:{p}")).0, 403);
 }

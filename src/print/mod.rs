@@ -520,6 +520,15 @@ impl<'a> Printer<'a> {
     ) -> Result<(String, u64, bool), Diagnostic> {
         let page = &self.site.pages[w.item.page];
         let (value, qr_url) = self.data(w);
+        let sheets = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
+        if let Some((area, by_mm, by_percent)) = data::hopeless(&value, sheets) {
+            let e = engine::Error::Overflow {
+                area,
+                by_mm,
+                by_percent,
+            };
+            return Err(self.diagnose(page, w, e));
+        }
         let system_fonts = self.check_glyphs(w, &value)?;
         let data = serde_json::to_vec(&value).unwrap_or_default();
         let qr_svg = qr_url
@@ -554,7 +563,7 @@ impl<'a> Printer<'a> {
             .engine
             .compile(&job)
             .map_err(|e| self.diagnose(page, w, e))?;
-        let expected_pages = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
+        let expected_pages = sheets;
         if compiled.pages() != expected_pages {
             return Err(Diagnostic::error(
                 codes::PRINT_OVERFLOW,

@@ -1,15 +1,18 @@
-//! The preview HTTP server of `serve` (axum on tokio): serves only the output folder (no path
-//! traversal, no hidden files), with correct content types; injects the live-reload script into HTML
-//! and, while the last build failed, a Chinese error overlay; streams reload and error events (SSE).
+//! The preview HTTP server of `serve` (axum on tokio): answers only requests addressed to it by an
+//! allowed `Host` (no DNS rebinding), serves only the output folder (no path traversal, no hidden
+//! files), with correct content types; injects the live-reload script into HTML and, while the last
+//! build failed, a Chinese error overlay; streams reload and error events (SSE).
 
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv6Addr};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,19 +28,90 @@ pub enum Message {
     Error(String),
 }
 
+/// The `Host` headers the server answers. A web page elsewhere can point a name it controls at
+/// 127.0.0.1 (DNS rebinding) and then read the preview and its error overlay; its requests carry that
+/// name, so they are refused. IP addresses cannot be rebound.
+#[derive(Debug)]
+pub struct Hosts {
+    /// Lowercase host names and addresses, without port (`localhost`, `127.0.0.1`, `[::1]`).
+    names: Vec<String>,
+    /// Bound to every interface (0.0.0.0 or ::): any address of this machine is the bound address.
+    any_address: bool,
+}
+
+impl Hosts {
+    /// The loopback names, the bound address and the names given with `--allow-host`.
+    pub fn new(bound: IpAddr, allowed: &[String]) -> Hosts {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        names.push(match bound {
+            IpAddr::V4(a) => a.to_string(),
+            IpAddr::V6(a) => format!("[{a}]"),
+        });
+        names.extend(allowed.iter().filter_map(|h| host_name(h)));
+        Hosts {
+            names,
+            any_address: bound.is_unspecified(),
+        }
+    }
+
+    /// Whether a request with this `Host` header is answered (the port is not checked: a name on
+    /// the list is safe on any port).
+    pub fn allows(&self, host: &str) -> bool {
+        let Some(name) = host_name(host) else {
+            return false;
+        };
+        let is_ip = name.parse::<std::net::Ipv4Addr>().is_ok()
+            || name
+                .strip_prefix('[')
+                .and_then(|n| n.strip_suffix(']'))
+                .is_some_and(|n| n.parse::<Ipv6Addr>().is_ok());
+        (self.any_address && is_ip) || self.names.contains(&name)
+    }
+}
+
+/// The name in `NAME[:PORT]`, lowercase (IPv6 addresses keep their brackets, a final `.` is
+/// dropped); `None` when it is not of that form.
+fn host_name(host: &str) -> Option<String> {
+    let host = host.trim();
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => {
+            let (addr, after) = rest.split_once(']')?;
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            (format!("[{addr}]"), port)
+        }
+        None => match host.split_once(':') {
+            Some((n, p)) => (n.to_string(), Some(p)),
+            None => (host.to_string(), None),
+        },
+    };
+    if let Some(p) = port {
+        p.parse::<u16>().ok()?;
+    }
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    (!name.is_empty()).then_some(name)
+}
+
 /// What the server shares with the watcher.
 pub struct Shared {
     pub out: PathBuf,
+    pub hosts: Hosts,
     /// The last build's errors, shown on every page until a build succeeds.
     pub error: Mutex<Option<String>>,
     pub events: broadcast::Sender<Message>,
 }
 
 impl Shared {
-    pub fn new(out: PathBuf) -> Arc<Shared> {
+    pub fn new(out: PathBuf, hosts: Hosts) -> Arc<Shared> {
         let (events, _) = broadcast::channel(64);
         Arc::new(Shared {
             out,
+            hosts,
             error: Mutex::new(None),
             events,
         })
@@ -212,11 +286,40 @@ async fn live_js() -> impl IntoResponse {
     )
 }
 
+/// Refuse (403) a request whose `Host` is not allowed, before it reaches any page or event stream.
+async fn check_host(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if shared.hosts.allows(host) {
+        return next.run(req).await;
+    }
+    let body = format!(
+        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>403</title></head><body><h1>拒绝访问</h1><p>这个预览服务器只回应用 localhost、127.0.0.1 或启动时允许的名字打开的网页，不回应「{}」。</p><p>要用这个名字打开，启动时加 <code>--allow-host 名字</code>。</p></body></html>",
+        tera::escape_html(host)
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(live_js))
         .fallback(get(file))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            check_host,
+        ))
         .with_state(shared)
 }
 
@@ -243,6 +346,42 @@ mod tests {
         ] {
             assert!(resolve(out, bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_allowed_hosts_are_answered() {
+        let local = Hosts::new("127.0.0.1".parse().unwrap(), &[]);
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "localhost.",
+        ] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "localhost.evil.example",
+            "192.168.1.5:1111",
+            "",
+            "localhost:x",
+            "[::1",
+        ] {
+            assert!(!local.allows(bad), "{bad}");
+        }
+        let lan = Hosts::new("0.0.0.0".parse().unwrap(), &["MyPC.local:1111".into()]);
+        for ok in [
+            "192.168.1.5:1111",
+            "[fe80::1]:1111",
+            "mypc.local:1111",
+            "0.0.0.0:1111",
+        ] {
+            assert!(lan.allows(ok), "{ok}");
+        }
+        assert!(!lan.allows("evil.example:1111"));
+        let one = Hosts::new("192.168.1.5".parse().unwrap(), &[]);
+        assert!(one.allows("192.168.1.5:1111") && !one.allows("10.0.0.1:1111"));
     }
 
     #[test]

@@ -13,8 +13,8 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::build::Options;
 use crate::diag::{Diagnostic, Failure, codes};
-use http::Shared;
 pub use http::resolve;
+use http::{Hosts, Shared};
 pub use state::{Applied, State};
 
 /// Options of `serve`.
@@ -24,6 +24,8 @@ pub struct ServeOptions {
     pub bind: String,
     pub port: u16,
     pub open: bool,
+    /// Host names (besides localhost and the bound address) that requests may use (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// How long to wait for more file events after the first one (editors often write several).
@@ -68,17 +70,52 @@ fn report(result: &Result<Applied, Failure>, shared: &Shared) {
     }
 }
 
-/// The paths worth watching that exist.
-fn watch_paths(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let mut v = Vec::new();
-    for d in ["content", "themes", "templates", "static", "data", "print"] {
-        let p = root.join(d);
-        if p.is_dir() {
-            v.push((p, RecursiveMode::Recursive));
-        }
+/// The folders of the site root that `serve` watches (with `site.toml`).
+pub(crate) const WATCHED: [&str; 6] = ["content", "themes", "templates", "static", "data", "print"];
+
+/// The watches on the site: the root itself (for `site.toml` and folders created later) and each of
+/// the [`WATCHED`] folders that exists, added when it appears and again when it is re-created.
+struct Watches {
+    watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    /// The folders watched now.
+    folders: Vec<PathBuf>,
+}
+
+impl Watches {
+    fn new(watcher: notify::RecommendedWatcher, root: &Path) -> Result<Watches, Failure> {
+        let mut w = Watches {
+            watcher,
+            root: root.to_path_buf(),
+            folders: Vec::new(),
+        };
+        w.add(root, RecursiveMode::NonRecursive)?;
+        w.refresh()?;
+        Ok(w)
     }
-    v.push((root.to_path_buf(), RecursiveMode::NonRecursive)); // site.toml (and folders created later)
-    v
+
+    fn add(&mut self, path: &Path, mode: RecursiveMode) -> Result<(), Failure> {
+        self.watcher.watch(path, mode).map_err(|e| {
+            Failure::from(
+                Diagnostic::error(codes::SERVE_WATCH, format!("无法监视 {}：{e}", path.display()))
+                    .hint("系统允许监视的文件夹数可能用完了；关掉别的预览或编辑器后重新运行 fangpian serve"),
+            )
+        })
+    }
+
+    /// Watch the folders that appeared since the last call; forget those that disappeared (the
+    /// system dropped their watches), so that a re-created folder is watched again.
+    fn refresh(&mut self) -> Result<(), Failure> {
+        self.folders.retain(|f| f.is_dir());
+        for d in WATCHED {
+            let p = self.root.join(d);
+            if p.is_dir() && !self.folders.contains(&p) {
+                self.add(&p, RecursiveMode::Recursive)?;
+                self.folders.push(p);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether a changed path matters for the site.
@@ -106,10 +143,36 @@ fn relevant(root: &Path, out: &Path, path: &Path) -> bool {
     {
         return false;
     }
-    matches!(
-        first.as_ref(),
-        "site.toml" | "content" | "themes" | "templates" | "static" | "data" | "print"
+    first == "site.toml" || WATCHED.contains(&first.as_ref())
+}
+
+/// Print where the preview is and who can see it; a non-loopback address gets a warning. Returns the
+/// address to open on this machine.
+fn announce(local: std::net::SocketAddr) -> String {
+    let ip = local.ip();
+    let here = if ip.is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+    } else {
+        local
+    };
+    let url = format!("http://{here}/");
+    if ip.is_loopback() {
+        println!("正在预览：{url}（只在本机可见；按 Ctrl+C 停止）");
+        return url;
+    }
+    let w = Diagnostic::warning(
+        codes::SERVE_VISIBLE,
+        format!(
+            "预览服务器监听在 {local}，同一网络（同一个 Wi-Fi 或局域网）里的所有人都能打开这个预览，包括出错时网页上显示的错误信息和文件路径"
+        ),
     )
+    .hint("只在要用手机或别的电脑预览时这样做，用完按 Ctrl+C 停止；只在本机预览时去掉 --bind（默认 127.0.0.1）。用名字而不是 IP 地址打开时，启动时加 --allow-host 名字");
+    eprintln!("{}", w.render());
+    println!(
+        "正在预览：{url}（同一网络里的其他设备也能访问：用这台电脑的 IP 地址和端口 {}；按 Ctrl+C 停止）",
+        local.port()
+    );
+    url
 }
 
 /// Run the preview server until the process is stopped.
@@ -135,25 +198,16 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         Err(f) => (None, Err(f)),
     };
     let out = state.as_ref().map_or(out, |s| s.out().to_path_buf());
-    let shared = Shared::new(out.clone());
-    report(&first_result, &shared);
 
     // Watch before serving so that no edit is missed.
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| {
+    let watcher = notify::recommended_watcher(tx).map_err(|e| {
         Failure::from(Diagnostic::error(
             codes::SERVE_WATCH,
             format!("无法监视文件变化：{e}"),
         ))
     })?;
-    for (p, mode) in watch_paths(&root) {
-        watcher.watch(&p, mode).map_err(|e| {
-            Failure::from(Diagnostic::error(
-                codes::SERVE_WATCH,
-                format!("无法监视 {}：{e}", p.display()),
-            ))
-        })?;
-    }
+    let mut watches = Watches::new(watcher, &root)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -174,9 +228,15 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
                     .hint("这个端口可能已被占用；换一个端口，例如 fangpian serve --port 1112"),
             )
         })?;
-    let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
-    let url = format!("http://{local}/");
-    println!("正在预览：{url}（只在本机可见；按 Ctrl+C 停止）");
+    let local = listener.local_addr().map_err(|e| {
+        Failure::from(Diagnostic::error(
+            codes::SERVE_BIND,
+            format!("无法在 {addr} 上启动预览：{e}"),
+        ))
+    })?;
+    let shared = Shared::new(out.clone(), Hosts::new(local.ip(), &opts.allow_hosts));
+    report(&first_result, &shared);
+    let url = announce(local);
     if opts.open {
         let _ = open::that(&url);
     }
@@ -186,7 +246,6 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     });
 
     // The watcher loop owns the site state; the server only reads files and the shared error.
-    let _watcher = watcher;
     while let Ok(first) = rx.recv() {
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut collect = |ev: notify::Result<notify::Event>| {
@@ -210,6 +269,10 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         }
         if changed.is_empty() {
             continue;
+        }
+        // Before rebuilding, so that files written into a new folder after this are seen.
+        if let Err(Failure(diags)) = watches.refresh() {
+            eprintln!("{}", render_errors(&diags));
         }
         let result = match state.as_mut() {
             Some(s) => s.apply(&changed),

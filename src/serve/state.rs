@@ -3,7 +3,7 @@
 //! Anything structural (new, deleted or renamed files, templates, hotlines, `site.toml`, a changed
 //! URL or tag set) falls back to a full, atomic rebuild.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,10 @@ pub struct State {
     out: PathBuf,
     /// Canonical path of every page's file → page index.
     files: HashMap<PathBuf, usize>,
+    /// Every file and folder of the watched folders at the last full build: a deleted path among
+    /// them (a `static/` file, an image) changes the site, one that is not is an editor's
+    /// temporary file that came and went.
+    known: HashSet<PathBuf>,
 }
 
 impl State {
@@ -53,6 +57,12 @@ impl State {
             .enumerate()
             .map(|(i, p)| (root.join(&p.file), i))
             .collect();
+        let known = super::WATCHED
+            .iter()
+            .flat_map(|d| walkdir::WalkDir::new(root.join(d)).follow_links(false))
+            .filter_map(Result::ok)
+            .map(walkdir::DirEntry::into_path)
+            .collect();
         let applied = Applied {
             incremental: false,
             pages: report.html_pages,
@@ -66,6 +76,7 @@ impl State {
             cache,
             out: report.out,
             files,
+            known,
         };
         Ok((state, applied))
     }
@@ -98,8 +109,9 @@ impl State {
     }
 
     /// The indices of the pages whose files are the changed paths; `None` means a structural change
-    /// (a page deleted, a new file, anything that is not a page's markdown). Paths that no longer exist
-    /// and never were pages (editors' temporary files) are ignored.
+    /// (a page deleted, a new file, a deleted `static/` file, anything that is not a page's
+    /// markdown). Paths that no longer exist and were not there at the last full build (editors'
+    /// temporary files) are ignored.
     fn edited_pages(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
         let mut pages = Vec::new();
         for path in changed {
@@ -113,7 +125,7 @@ impl State {
                         pages.push(i);
                     }
                 }
-                (None, false) => {}
+                (None, false) if !self.known.contains(path) => {}
                 _ => return None,
             }
         }
@@ -175,7 +187,7 @@ impl State {
             // Tactic pages list the cases that name them.
             let site = &self.loaded.site;
             for rel in old_tactics.union(&linked_tactics(&site.pages[i].meta.fields)) {
-                if let Some(t) = site.pages.iter().position(|p| &p.rel == rel) {
+                if let Some(t) = site.page_index(rel) {
                     jobs.insert(Job::Page(t));
                 }
             }

@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use serde::ser::Serialize;
 use serde_json::value::{to_value, Map, Value};
@@ -13,12 +14,21 @@ use crate::errors::{Error, Result as TeraResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     data: BTreeMap<String, Value>,
+    // fangpian patch: values shared by many renders, looked up when `data` lacks a key. Putting
+    // site-wide values (a taxonomy of 100,000 terms) into every page's context cloned them per page.
+    shared: Option<Arc<BTreeMap<String, Value>>>,
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new() }
+        Context { data: BTreeMap::new(), shared: None }
+    }
+
+    /// fangpian patch: an empty context that falls back to `shared` for keys it does not hold.
+    /// Cloning the `Arc` is all it costs, however large the shared values are.
+    pub fn with_shared(shared: Arc<BTreeMap<String, Value>>) -> Self {
+        Context { data: BTreeMap::new(), shared: Some(shared) }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -77,12 +87,22 @@ impl Context {
     /// target.extend(source);
     /// ```
     pub fn extend(&mut self, mut source: Context) {
+        if let Some(shared) = source.shared.take() {
+            for (key, value) in shared.iter() {
+                if !source.data.contains_key(key) {
+                    self.data.insert(key.clone(), value.clone());
+                }
+            }
+        }
         self.data.append(&mut source.data);
     }
 
     /// Converts the context to a `serde_json::Value` consuming the context.
     pub fn into_json(self) -> Value {
         let mut m = Map::new();
+        for (key, value) in self.shared.iter().flat_map(|s| s.iter()) {
+            m.insert(key.clone(), value.clone());
+        }
         for (key, value) in self.data {
             m.insert(key, value);
         }
@@ -97,7 +117,7 @@ impl Context {
                 for (key, value) in m {
                     data.insert(key, value);
                 }
-                Ok(Context { data })
+                Ok(Context { data, shared: None })
             }
             _ => Err(Error::msg(
                 "Creating a Context from a Value/Serialize requires it being a JSON object",
@@ -115,17 +135,24 @@ impl Context {
 
     /// Returns the value at a given key index.
     pub fn get(&self, index: &str) -> Option<&Value> {
-        self.data.get(index)
+        self.data.get(index).or_else(|| self.shared.as_ref().and_then(|s| s.get(index)))
     }
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
     pub fn remove(&mut self, index: &str) -> Option<Value> {
-        self.data.remove(index)
+        let own = self.data.remove(index);
+        // A key only the shared values hold is removed from this context's own copy of them.
+        match &mut self.shared {
+            Some(shared) if own.is_none() && shared.contains_key(index) => {
+                Arc::make_mut(shared).remove(index)
+            }
+            _ => own,
+        }
     }
 
     /// Checks if a value exists at a specific index.
     pub fn contains_key(&self, index: &str) -> bool {
-        self.data.contains_key(index)
+        self.data.contains_key(index) || self.shared.as_ref().is_some_and(|s| s.contains_key(index))
     }
 }
 
