@@ -14,7 +14,10 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" serve --root "$work/site" --port "$port" >"$work/serve.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do grep -q "正在预览" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
+# The first build lays out every poster afresh (a cold print cache): with the debug binary on a busy
+# machine that takes well over ten seconds, so wait up to two minutes and say so if it never starts.
+for _ in $(seq 1 1200); do grep -q "正在预览" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "正在预览" "$work/serve.log" || { echo "serve did not start within 120 s:"; cat "$work/serve.log"; exit 1; }
 base="http://127.0.0.1:$port"
 fail=0
 
