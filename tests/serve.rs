@@ -109,7 +109,7 @@ fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
     });
     collect(child.stderr.take().unwrap(), stderr.clone(), |_| {});
     ready_rx
-        .recv_timeout(Duration::from_secs(30))
+        .recv_timeout(Duration::from_secs(90))
         .expect("serve did not start");
     // Subscribe to the event stream.
     let (tx, events) = mpsc::channel();
