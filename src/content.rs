@@ -132,10 +132,13 @@ fn starts_with_front_matter(path: &Path) -> bool {
 /// front matter under another name. Points at its first line.
 fn misnamed_content(abs: &Path, rel: &str, fixed: Option<&str>) -> Diagnostic {
     let display = Path::new("content").join(rel);
-    let bytes = std::fs::read(abs).unwrap_or_default();
-    let text: Arc<str> = Arc::from(String::from_utf8_lossy(
-        &bytes[..bytes.len().min(64 * 1024)],
-    ));
+    // Only the start is shown: the file may be large.
+    let mut bytes = Vec::new();
+    let _ = std::fs::File::open(abs).and_then(|f| {
+        use std::io::Read;
+        f.take(64 * 1024).read_to_end(&mut bytes)
+    });
+    let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes));
     let first_line = text.find('\n').unwrap_or(text.len());
     let dir = parent_dir(rel);
     let target = |name: &str| {

@@ -5,8 +5,53 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diag::{Diagnostic, codes, did_you_mean};
+use crate::markdown::Rendered;
 use crate::render::Bodies;
 use crate::site::Site;
+
+/// A rendered body with where it came from: its file (for messages) and its page's URL.
+struct Body<'a> {
+    file: &'a std::path::Path,
+    source: &'a std::sync::Arc<str>,
+    path: &'a str,
+    rendered: &'a Rendered,
+}
+
+/// Every page body and every section body that has an `_index.md`.
+fn bodies_of<'a>(site: &'a Site, bodies: &'a Bodies) -> impl Iterator<Item = Body<'a>> {
+    let pages = site.pages.iter().zip(&bodies.pages).map(|(p, r)| Body {
+        file: &p.file,
+        source: &p.source,
+        path: &p.path,
+        rendered: r,
+    });
+    let sections = site
+        .sections
+        .iter()
+        .zip(&bodies.sections)
+        .filter_map(|(s, r)| {
+            Some(Body {
+                file: s.file.as_deref()?,
+                source: &s.source,
+                path: &s.path,
+                rendered: r,
+            })
+        });
+    pages.chain(sections)
+}
+
+/// The hint for an anchor `#anchor` that `target` (shown as written) does not have.
+fn anchor_hint(target: &str, anchor: &str, known: &BTreeSet<String>) -> String {
+    let candidates: Vec<&str> = known.iter().map(String::as_str).collect();
+    if candidates.is_empty() {
+        format!("{target} 里没有小标题；去掉 #{anchor} 直接链接到文章")
+    } else {
+        format!(
+            "{}（{target} 里的小标题锚点）",
+            did_you_mean(anchor, &candidates)
+        )
+    }
+}
 
 /// Check every `@/x.md#anchor` against the target's heading ids.
 pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
@@ -28,43 +73,20 @@ pub fn check_anchors(site: &Site, bodies: &Bodies, errs: &mut Vec<Diagnostic>) {
     for (rel, r) in section_rels.iter().zip(&bodies.sections) {
         ids.insert(rel.as_str(), &r.ids);
     }
-    let pages = site
-        .pages
-        .iter()
-        .zip(&bodies.pages)
-        .map(|(p, r)| (&p.file, &p.source, r));
-    let sections = site
-        .sections
-        .iter()
-        .zip(&bodies.sections)
-        .filter_map(|(s, r)| s.file.as_ref().map(|f| (f, &s.source, r)));
-    for (file, source, r) in pages.chain(sections) {
-        for a in &r.anchors {
+    for body in bodies_of(site, bodies) {
+        for a in &body.rendered.anchors {
             let Some(target_ids) = ids.get(a.target.as_str()) else {
                 continue;
             };
             if !target_ids.contains(&a.anchor) {
-                let candidates: Vec<&str> = target_ids.iter().map(String::as_str).collect();
-                let hint = if candidates.is_empty() {
-                    format!(
-                        "{} 里没有小标题；去掉 #{} 直接链接到文章",
-                        a.target, a.anchor
-                    )
-                } else {
-                    format!(
-                        "{}（{} 里的小标题锚点）",
-                        did_you_mean(&a.anchor, &candidates),
-                        a.target
-                    )
-                };
                 errs.push(
                     Diagnostic::error(
                         codes::BROKEN_ANCHOR,
                         format!("{} 里没有 #{} 这个位置", a.target, a.anchor),
                     )
-                    .at(file, source, a.span.clone())
+                    .at(body.file, body.source, a.span.clone())
                     .label("找不到这个锚点")
-                    .hint(hint),
+                    .hint(anchor_hint(&a.target, &a.anchor, target_ids)),
                 );
             }
         }
@@ -78,28 +100,26 @@ pub fn check_site_links(
     bodies: &Bodies,
     written: &HashSet<String>,
 ) -> Vec<Diagnostic> {
-    let mut ids: HashMap<&str, &BTreeSet<String>> = HashMap::new();
-    for (p, r) in site.pages.iter().zip(&bodies.pages) {
-        ids.insert(p.path.as_str(), &r.ids);
-    }
-    for (s, r) in site.sections.iter().zip(&bodies.sections) {
-        ids.insert(s.path.as_str(), &r.ids);
-    }
+    // Every section, also one without an `_index.md` (whose body has no headings).
     let pages = site
         .pages
         .iter()
-        .zip(&bodies.pages)
-        .map(|(p, r)| (&p.file, &p.source, p.path.as_str(), r));
+        .map(|p| p.path.as_str())
+        .zip(&bodies.pages);
     let sections = site
         .sections
         .iter()
-        .zip(&bodies.sections)
-        .filter_map(|(s, r)| s.file.as_ref().map(|f| (f, &s.source, s.path.as_str(), r)));
+        .map(|s| s.path.as_str())
+        .zip(&bodies.sections);
+    let ids: HashMap<&str, &BTreeSet<String>> = pages
+        .chain(sections)
+        .map(|(path, r)| (path, &r.ids))
+        .collect();
     let mut errs = Vec::new();
-    for (file, source, own, r) in pages.chain(sections) {
-        for l in &r.links {
+    for body in bodies_of(site, bodies) {
+        for l in &body.rendered.links {
             let target = if l.url.is_empty() {
-                own.to_string()
+                body.path.to_string()
             } else {
                 decode(&l.url)
             };
@@ -114,7 +134,7 @@ pub fn check_site_links(
             if let Some((code, message, label, hint)) = problem {
                 errs.push(
                     Diagnostic::error(code, format!("链接 `{}` {message}", l.written))
-                        .at(file, source, l.span.clone())
+                        .at(body.file, body.source, l.span.clone())
                         .label(label)
                         .hint(hint),
                 );
@@ -172,19 +192,10 @@ fn broken_link(target: &str, written: &HashSet<String>) -> Problem {
 }
 
 fn broken_anchor(target: &str, anchor: &str, known: &BTreeSet<String>) -> Problem {
-    let candidates: Vec<&str> = known.iter().map(String::as_str).collect();
-    let hint = if candidates.is_empty() {
-        format!("{target} 里没有小标题；去掉 #{anchor}")
-    } else {
-        format!(
-            "{}（{target} 里的小标题锚点）",
-            did_you_mean(anchor, &candidates)
-        )
-    };
     (
         codes::BROKEN_ANCHOR,
         format!("的 {target} 里没有 #{anchor} 这个位置"),
         "找不到这个锚点",
-        hint,
+        anchor_hint(target, anchor, known),
     )
 }

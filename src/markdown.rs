@@ -240,13 +240,13 @@ pub fn keep_together(text: &str) -> Option<String> {
     let mut html = String::with_capacity(text.len() + 64);
     let mut last = 0;
     for m in found {
-        html.push_str(&tera::escape_html(&text[last..m.start()]));
+        html.push_str(&crate::theme::escape_html(&text[last..m.start()]));
         html.push_str("<span class=\"nowrap\">");
-        html.push_str(&tera::escape_html(m.as_str()));
+        html.push_str(&crate::theme::escape_html(m.as_str()));
         html.push_str("</span>");
         last = m.end();
     }
-    html.push_str(&tera::escape_html(&text[last..]));
+    html.push_str(&crate::theme::escape_html(&text[last..]));
     Some(html)
 }
 
