@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::content::ContentLink;
 use crate::diag::{Diagnostic, codes};
 
 use super::sanitize::{SAFE_SCHEMES, scheme};
@@ -47,8 +48,8 @@ pub(super) fn resolve_dest(
         source,
         span,
     };
-    if let Some(rest) = dest.strip_prefix("@/") {
-        return link.content_file(rest.trim_start_matches("./"), ctx, out);
+    if let Some(target) = ContentLink::parse(dest) {
+        return link.content_file(target, ctx, out);
     }
     match scheme(dest) {
         Some(s) if SAFE_SCHEMES.contains(&s.as_str()) => dest.to_string(),
@@ -78,11 +79,13 @@ struct LinkSite<'a> {
 
 impl LinkSite<'_> {
     /// A link to a content file (`tactics/x.md#anchor`, relative to `content/`): the page's URL.
-    fn content_file(&self, rest: &str, ctx: &LinkContext<'_>, out: &mut Rendered) -> String {
-        let (target, anchor) = match rest.split_once('#') {
-            Some((t, a)) => (t, Some(a)),
-            None => (rest, None),
-        };
+    fn content_file(
+        &self,
+        link: ContentLink<'_>,
+        ctx: &LinkContext<'_>,
+        out: &mut Rendered,
+    ) -> String {
+        let ContentLink { target, anchor } = link;
         if target.split('/').any(|seg| seg == "..") {
             out.diagnostics.push(
                 Diagnostic::error(
@@ -153,11 +156,11 @@ impl LinkSite<'_> {
                 dir.as_str()
             };
             let rel = normalize_path(&format!("{base}/{path}"));
-            let rest = match &anchor {
-                Some(a) => format!("{}#{a}", rel.trim_start_matches('/')),
-                None => rel.trim_start_matches('/').to_string(),
+            let target = ContentLink {
+                target: rel.trim_start_matches('/'),
+                anchor: anchor.as_deref(),
             };
-            return self.content_file(&rest, ctx, out);
+            return self.content_file(target, ctx, out);
         }
         let resolved = if dest.starts_with('/') || dest.starts_with('#') {
             dest.to_string()

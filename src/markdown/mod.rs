@@ -87,6 +87,12 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The events of a markdown text with their byte ranges in `text`, parsed as the site does (one option
+/// set, indented paragraphs read as paragraphs): the one markdown parser for web, print and checks.
+pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    parse(text, 0)
+}
+
 /// Parse `text` into events with their byte ranges. Writers indent paragraphs (a tab, four spaces, or
 /// full-width spaces after them), which CommonMark reads as an indented code block: such a block is
 /// parsed again as ordinary markdown with each line's indentation removed, so indenting never turns prose
