@@ -297,23 +297,40 @@ fn parent_dir(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-type ParsedSection =
-    Result<(Arc<str>, Range<usize>, SectionMeta, Option<PathBuf>), Vec<Diagnostic>>;
+/// A section file's text, body range, front matter and display path (none for a folder without one).
+type SectionParts = (Arc<str>, Range<usize>, SectionMeta, Option<PathBuf>);
+type ParsedSection = Result<SectionParts, Vec<Diagnostic>>;
 
 /// Load and parse every content file. Drafts are dropped unless `drafts`.
 pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     let found = walk(root)?;
     let mut errs = Vec::new();
-
-    // Every folder that holds content is a section, except page-bundle folders.
     let bundle_dirs: Vec<&str> = found
         .iter()
         .filter(|f| matches!(f.role, FileRole::Page { bundle: true }))
         .map(|f| parent_dir(&f.rel))
         .collect();
+    let dirs = section_dirs(&found, &bundle_dirs);
+    let mut tree = Tree::default();
+    tree.add_sections(dirs, drafts, &mut errs);
+    let page_of_rel = tree.add_pages(&found, categories, drafts, &mut errs);
+    tree.add_assets(&found, &bundle_dirs, &page_of_rel);
+    if errs.is_empty() {
+        Ok(tree.content)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Every folder that holds content, with its `_index.md` if it has one: each is a section, except
+/// page-bundle folders; every ancestor of a section is a section too.
+fn section_dirs<'f>(
+    found: &'f [Found],
+    bundle_dirs: &[&str],
+) -> BTreeMap<String, Option<&'f Found>> {
     let mut dirs: BTreeMap<String, Option<&Found>> = BTreeMap::new();
     dirs.insert(String::new(), None);
-    for f in &found {
+    for f in found {
         let mut d = parent_dir(&f.rel);
         if matches!(f.role, FileRole::Page { bundle: true }) {
             d = parent_dir(d);
@@ -324,7 +341,6 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
         {
             continue;
         }
-        // make sure every ancestor is a section too
         let mut cur = d.to_string();
         loop {
             dirs.entry(cur.clone()).or_insert(None);
@@ -337,71 +353,86 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
             dirs.insert(d.to_string(), Some(f));
         }
     }
+    dirs
+}
 
-    // Parse section files in parallel.
-    let dir_list: Vec<(String, Option<&Found>)> = dirs.into_iter().collect();
-    let parsed: Vec<ParsedSection> = dir_list
-        .par_iter()
-        .map(|(dir, f)| match f {
-            None => Ok((Arc::from(""), 0..0, default_section_meta(dir), None)),
-            Some(f) => {
-                let display = Path::new("content").join(&f.rel);
-                let source = read_text(&f.abs, &display).map_err(|e| vec![e])?;
-                let split = frontmatter::split(&display, &source).map_err(|e| vec![e])?;
-                let meta = frontmatter::parse_section(&display, &source, &split)?;
-                Ok((source, split.body, meta, Some(display)))
-            }
-        })
-        .collect();
+/// The content tree being assembled, with the folder of each section and the folders left out
+/// (drafts and everything below them).
+#[derive(Default)]
+struct Tree {
+    content: Content,
+    dir_index: HashMap<String, usize>,
+    dropped_dirs: Vec<String>,
+}
 
-    let mut content = Content::default();
-    let mut dir_index: HashMap<String, usize> = HashMap::new();
-    let mut dropped_dirs: Vec<String> = Vec::new();
-    for ((dir, _), res) in dir_list.iter().zip(parsed) {
-        let (source, body, meta, file) = match res {
-            Ok(v) => v,
-            Err(e) => {
+impl Tree {
+    /// Parse the section files in parallel, then link the sections into a tree in folder order.
+    fn add_sections(
+        &mut self,
+        dirs: BTreeMap<String, Option<&Found>>,
+        drafts: bool,
+        errs: &mut Vec<Diagnostic>,
+    ) {
+        let dir_list: Vec<(String, Option<&Found>)> = dirs.into_iter().collect();
+        let parsed: Vec<ParsedSection> = dir_list
+            .par_iter()
+            .map(|(dir, f)| match f {
+                None => Ok((Arc::from(""), 0..0, default_section_meta(dir), None)),
+                Some(f) => {
+                    let display = Path::new("content").join(&f.rel);
+                    let source = read_text(&f.abs, &display).map_err(|e| vec![e])?;
+                    let split = frontmatter::split(&display, &source).map_err(|e| vec![e])?;
+                    let meta = frontmatter::parse_section(&display, &source, &split)?;
+                    Ok((source, split.body, meta, Some(display)))
+                }
+            })
+            .collect();
+        for ((dir, _), res) in dir_list.iter().zip(parsed) {
+            let parsed = res.unwrap_or_else(|e| {
                 errs.extend(e);
                 (Arc::from(""), 0..0, default_section_meta(dir), None)
-            }
-        };
+            });
+            self.add_section(dir, parsed, drafts);
+        }
+    }
+
+    fn add_section(&mut self, dir: &str, parsed: SectionParts, drafts: bool) {
+        let (source, body, meta, file) = parsed;
         let parent = if dir.is_empty() {
             None
+        } else if let Some(&p) = self.dir_index.get(parent_dir(dir)) {
+            Some(p)
         } else {
-            match dir_index.get(parent_dir(dir)) {
-                Some(&p) => Some(p),
-                None => {
-                    // parent was a draft section
-                    dropped_dirs.push(dir.clone());
-                    continue;
-                }
-            }
+            // the parent was a draft section
+            self.dropped_dirs.push(dir.to_string());
+            return;
         };
         if meta.draft && !drafts && !dir.is_empty() {
-            dropped_dirs.push(dir.clone());
-            continue;
+            self.dropped_dirs.push(dir.to_string());
+            return;
         }
+        let sections = &mut self.content.sections;
         let folder = dir.rsplit('/').next().unwrap_or("");
         let kind = meta
             .kind
             .or_else(|| Kind::from_folder(folder))
             .or_else(|| {
                 parent
-                    .map(|p| content.sections[p].kind)
+                    .map(|p| sections[p].kind)
                     .filter(|k| *k != Kind::Page)
             })
             .unwrap_or(Kind::Page);
         let path = match parent {
             None => "/".to_string(),
-            Some(p) => format!("{}{}/", content.sections[p].path, slugify(folder)),
+            Some(p) => format!("{}{}/", sections[p].path, slugify(folder)),
         };
-        let idx = content.sections.len();
+        let idx = sections.len();
         if let Some(p) = parent {
-            content.sections[p].subsections.push(idx);
+            sections[p].subsections.push(idx);
         }
-        dir_index.insert(dir.clone(), idx);
-        content.sections.push(Section {
-            dir: dir.clone(),
+        self.dir_index.insert(dir.to_string(), idx);
+        sections.push(Section {
+            dir: dir.to_string(),
             file,
             source,
             body,
@@ -414,66 +445,79 @@ pub fn load(root: &Path, categories: &[String], drafts: bool) -> Result<Content,
         });
     }
 
-    // Pages, parsed in parallel.
-    let page_files: Vec<&Found> = found
-        .iter()
-        .filter(|f| matches!(f.role, FileRole::Page { .. }))
-        .collect();
-    let parsed: Vec<Option<Result<Page, Vec<Diagnostic>>>> = page_files
-        .par_iter()
-        .map(|f| {
-            let bundle = matches!(f.role, FileRole::Page { bundle: true });
-            let own_dir = parent_dir(&f.rel);
-            let sec_dir = if bundle { parent_dir(own_dir) } else { own_dir };
-            let &section = dir_index.get(sec_dir)?;
-            let sec = &content.sections[section];
-            let display = Path::new("content").join(&f.rel);
-            Some(load_page(f, &display, bundle, section, sec, categories))
-        })
-        .collect();
-    let mut page_of_rel: HashMap<String, usize> = HashMap::new();
-    for res in parsed.into_iter().flatten() {
-        match res {
-            Ok(page) if page.meta.draft && !drafts => {}
-            Ok(page) => {
-                let idx = content.pages.len();
-                content.sections[page.section].pages.push(idx);
-                page_of_rel.insert(page.rel.clone(), idx);
-                content.pages.push(page);
-            }
-            Err(e) => errs.extend(e),
-        }
-    }
-
-    // Assets: copied next to the section (or the bundle page) that holds them.
-    for f in found.iter().filter(|f| matches!(f.role, FileRole::Asset)) {
-        let dir = parent_dir(&f.rel);
-        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-        if dropped_dirs
+    /// Parse the pages in parallel and add them to their sections; returns the index of each page by
+    /// its path relative to `content/`.
+    fn add_pages(
+        &mut self,
+        found: &[Found],
+        categories: &[String],
+        drafts: bool,
+        errs: &mut Vec<Diagnostic>,
+    ) -> HashMap<String, usize> {
+        let page_files: Vec<&Found> = found
             .iter()
-            .any(|d| dir == d || dir.starts_with(&format!("{d}/")))
-        {
-            continue;
+            .filter(|f| matches!(f.role, FileRole::Page { .. }))
+            .collect();
+        let parsed: Vec<Option<Result<Page, Vec<Diagnostic>>>> = page_files
+            .par_iter()
+            .map(|f| {
+                let bundle = matches!(f.role, FileRole::Page { bundle: true });
+                let own_dir = parent_dir(&f.rel);
+                let sec_dir = if bundle { parent_dir(own_dir) } else { own_dir };
+                let &section = self.dir_index.get(sec_dir)?;
+                let sec = &self.content.sections[section];
+                let display = Path::new("content").join(&f.rel);
+                Some(load_page(f, &display, bundle, section, sec, categories))
+            })
+            .collect();
+        let mut page_of_rel: HashMap<String, usize> = HashMap::new();
+        let content = &mut self.content;
+        for res in parsed.into_iter().flatten() {
+            match res {
+                Ok(page) if page.meta.draft && !drafts => {}
+                Ok(page) => {
+                    let idx = content.pages.len();
+                    content.sections[page.section].pages.push(idx);
+                    page_of_rel.insert(page.rel.clone(), idx);
+                    content.pages.push(page);
+                }
+                Err(e) => errs.extend(e),
+            }
         }
-        let base = if let Some(&p) = page_of_rel.get(&format!("{dir}/index.md")) {
-            content.pages[p].path.clone()
-        } else if bundle_dirs.contains(&dir) {
-            continue; // a draft bundle
-        } else if let Some(&s) = dir_index.get(dir) {
-            content.sections[s].path.clone()
-        } else {
-            continue;
-        };
-        content.assets.push(Asset {
-            src: f.abs.clone(),
-            out: format!("{}{}", base.trim_start_matches('/'), name),
-        });
+        page_of_rel
     }
 
-    if errs.is_empty() {
-        Ok(content)
-    } else {
-        Err(errs)
+    /// Assets are copied next to the section (or the bundle page) that holds them.
+    fn add_assets(
+        &mut self,
+        found: &[Found],
+        bundle_dirs: &[&str],
+        page_of_rel: &HashMap<String, usize>,
+    ) {
+        for f in found.iter().filter(|f| matches!(f.role, FileRole::Asset)) {
+            let dir = parent_dir(&f.rel);
+            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+            if self
+                .dropped_dirs
+                .iter()
+                .any(|d| dir == d || dir.starts_with(&format!("{d}/")))
+            {
+                continue;
+            }
+            let base = if let Some(&p) = page_of_rel.get(&format!("{dir}/index.md")) {
+                self.content.pages[p].path.clone()
+            } else if bundle_dirs.contains(&dir) {
+                continue; // a draft bundle
+            } else if let Some(&s) = self.dir_index.get(dir) {
+                self.content.sections[s].path.clone()
+            } else {
+                continue;
+            };
+            self.content.assets.push(Asset {
+                src: f.abs.clone(),
+                out: format!("{}{}", base.trim_start_matches('/'), name),
+            });
+        }
     }
 }
 

@@ -359,34 +359,7 @@ pub fn parse_page(
     let table = doc.parse_table(&source[split.front.clone()])?;
     let t = Table::new(&doc, &table);
     let mut errs = Vec::new();
-    let allowed: Vec<&str> = PAGE_KEYS.iter().chain(kind.extra_keys()).copied().collect();
-    for key in t.keys() {
-        if !allowed.contains(&key) {
-            let span = t.key_span(key).unwrap_or(0..0);
-            let other_kind = KIND_NAMES
-                .iter()
-                .filter_map(|k| Kind::from_name(k))
-                .find(|k| k.extra_keys().contains(&key));
-            let hint = match other_kind {
-                Some(k) => format!(
-                    "`{key}` 是「{}」才有的键，这个文件属于「{}」；{}",
-                    k.label(),
-                    kind.label(),
-                    did_you_mean(key, &allowed)
-                ),
-                None => did_you_mean(key, &allowed),
-            };
-            errs.push(
-                doc.error(
-                    codes::UNKNOWN_KEY,
-                    format!("「{}」的 front matter 里没有 `{key}` 这个键", kind.label()),
-                    span,
-                )
-                .label("不认识的键")
-                .hint(hint),
-            );
-        }
-    }
+    check_page_keys(&doc, &t, kind, &mut errs);
     let mut m = PageMeta {
         title: missing_title(&doc, &t, &mut errs, "在第一行 +++ 下面加：title = \"标题\""),
         description: t.opt_str("description", &mut errs).unwrap_or_default(),
@@ -415,89 +388,138 @@ pub fn parse_page(
             .opt_str_list("categories", &mut errs)
             .unwrap_or_default();
     }
-    let check_category = |c: &Sp<String>, errs: &mut Vec<Diagnostic>| {
-        if !categories.iter().any(|x| x == &c.value) {
-            let names: Vec<&str> = categories.iter().map(String::as_str).collect();
-            errs.push(
-                Diagnostic::error(
-                    codes::UNKNOWN_CATEGORY,
-                    format!("没有「{}」这个诈骗类别", c.value),
-                )
-                .at(file, source, c.span.clone())
-                .label("不在站点的类别里")
-                .hint(format!(
-                    "{}（类别在 site.toml 的 categories 里设置）",
-                    did_you_mean(&c.value, &names)
-                )),
-            );
-        }
-    };
     for c in &m.categories {
-        check_category(c, &mut errs);
+        check_category(&doc, c, categories, &mut errs);
     }
-    m.fields = match kind {
+    m.fields = kind_fields(&doc, &t, kind, categories, &mut errs);
+    if errs.is_empty() { Ok(m) } else { Err(errs) }
+}
+
+/// Every key must be a page key or one of the kind's own; a key of another kind says whose it is.
+fn check_page_keys(doc: &Doc<'_>, t: &Table, kind: Kind, errs: &mut Vec<Diagnostic>) {
+    let allowed: Vec<&str> = PAGE_KEYS.iter().chain(kind.extra_keys()).copied().collect();
+    for key in t.keys() {
+        if allowed.contains(&key) {
+            continue;
+        }
+        let span = t.key_span(key).unwrap_or(0..0);
+        let other_kind = KIND_NAMES
+            .iter()
+            .filter_map(|k| Kind::from_name(k))
+            .find(|k| k.extra_keys().contains(&key));
+        let hint = match other_kind {
+            Some(k) => format!(
+                "`{key}` 是「{}」才有的键，这个文件属于「{}」；{}",
+                k.label(),
+                kind.label(),
+                did_you_mean(key, &allowed)
+            ),
+            None => did_you_mean(key, &allowed),
+        };
+        errs.push(
+            doc.error(
+                codes::UNKNOWN_KEY,
+                format!("「{}」的 front matter 里没有 `{key}` 这个键", kind.label()),
+                span,
+            )
+            .label("不认识的键")
+            .hint(hint),
+        );
+    }
+}
+
+/// A category must be one of the site's.
+fn check_category(
+    doc: &Doc<'_>,
+    c: &Sp<String>,
+    categories: &[String],
+    errs: &mut Vec<Diagnostic>,
+) {
+    if categories.iter().any(|x| x == &c.value) {
+        return;
+    }
+    let names: Vec<&str> = categories.iter().map(String::as_str).collect();
+    errs.push(
+        Diagnostic::error(
+            codes::UNKNOWN_CATEGORY,
+            format!("没有「{}」这个诈骗类别", c.value),
+        )
+        .at(doc.file, doc.source, c.span.clone())
+        .label("不在站点的类别里")
+        .hint(format!(
+            "{}（类别在 site.toml 的 categories 里设置）",
+            did_you_mean(&c.value, &names)
+        )),
+    );
+}
+
+/// The fields only pages of `kind` have.
+fn kind_fields(
+    doc: &Doc<'_>,
+    t: &Table,
+    kind: Kind,
+    categories: &[String],
+    errs: &mut Vec<Diagnostic>,
+) -> KindFields {
+    match kind {
         Kind::Page => KindFields::None,
         Kind::Case => KindFields::Case {
-            region: t.opt_str("region", &mut errs).unwrap_or_default(),
-            amount: t.opt_str("amount", &mut errs).unwrap_or_default(),
-            victims: t.opt_int("victims", &mut errs),
-            outcome: t.opt_str("outcome", &mut errs).unwrap_or_default(),
-            source: t.opt_str("source", &mut errs).unwrap_or_default(),
-            tactics: t.opt_str_list("tactics", &mut errs).unwrap_or_default(),
+            region: t.opt_str("region", errs).unwrap_or_default(),
+            amount: t.opt_str("amount", errs).unwrap_or_default(),
+            victims: t.opt_int("victims", errs),
+            outcome: t.opt_str("outcome", errs).unwrap_or_default(),
+            source: t.opt_str("source", errs).unwrap_or_default(),
+            tactics: t.opt_str_list("tactics", errs).unwrap_or_default(),
         },
         Kind::Tactic => {
-            let category = t.opt_sp_str("category", &mut errs);
+            let category = t.opt_sp_str("category", errs);
             if let Some(c) = &category {
-                check_category(c, &mut errs);
+                check_category(doc, c, categories, errs);
             }
             KindFields::Tactic {
                 category,
-                warning_signs: str_list(&t, "warning_signs", &mut errs),
-                what_to_do: str_list(&t, "what_to_do", &mut errs),
-                legal_basis: str_list(&t, "legal_basis", &mut errs),
-                reviewed: t.opt_date("reviewed", &mut errs),
+                warning_signs: str_list(t, "warning_signs", errs),
+                what_to_do: str_list(t, "what_to_do", errs),
+                legal_basis: str_list(t, "legal_basis", errs),
+                reviewed: t.opt_date("reviewed", errs),
             }
         }
-        Kind::Alert => {
-            let level = match t.opt_sp_str("level", &mut errs) {
-                Some(l) => match l.value.as_str() {
-                    "提示" => Level::Notice,
-                    "警示" => Level::Warning,
-                    "紧急" => Level::Urgent,
-                    other => {
-                        errs.push(
-                            Diagnostic::error(
-                                codes::INVALID_VALUE,
-                                format!("风险等级不能是「{other}」"),
-                            )
-                            .at(file, source, l.span.clone())
-                            .label("不认识的等级")
-                            .hint("level 只能是 \"提示\"、\"警示\" 或 \"紧急\""),
-                        );
-                        Level::Notice
-                    }
-                },
-                None => {
-                    if t.get("level").is_none() {
-                        errs.push(
-                            doc.error(codes::INVALID_VALUE, "风险提示缺少等级 `level`", 0..0)
-                                .label("front matter 里没有 level")
-                                .hint("加一行：level = \"警示\"（可选：提示、警示、紧急）"),
-                        );
-                    }
-                    Level::Notice
-                }
-            };
-            KindFields::Alert {
-                level,
-                expires: t.opt_date("expires", &mut errs).map(|d| d.value),
-            }
-        }
+        Kind::Alert => KindFields::Alert {
+            level: alert_level(doc, t, errs),
+            expires: t.opt_date("expires", errs).map(|d| d.value),
+        },
         Kind::Poster | Kind::Leaflet => {
-            KindFields::Print(parse_print(&t, kind, file, source, &mut errs))
+            KindFields::Print(parse_print(t, kind, doc.file, doc.source, errs))
         }
+    }
+}
+
+/// An alert's `level`: 提示, 警示 or 紧急 (required).
+fn alert_level(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> Level {
+    let Some(l) = t.opt_sp_str("level", errs) else {
+        if t.get("level").is_none() {
+            errs.push(
+                doc.error(codes::INVALID_VALUE, "风险提示缺少等级 `level`", 0..0)
+                    .label("front matter 里没有 level")
+                    .hint("加一行：level = \"警示\"（可选：提示、警示、紧急）"),
+            );
+        }
+        return Level::Notice;
     };
-    if errs.is_empty() { Ok(m) } else { Err(errs) }
+    match l.value.as_str() {
+        "提示" => Level::Notice,
+        "警示" => Level::Warning,
+        "紧急" => Level::Urgent,
+        other => {
+            errs.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("风险等级不能是「{other}」"))
+                    .at(doc.file, doc.source, l.span.clone())
+                    .label("不认识的等级")
+                    .hint("level 只能是 \"提示\"、\"警示\" 或 \"紧急\""),
+            );
+            Level::Notice
+        }
+    }
 }
 
 fn parse_print(

@@ -2,6 +2,7 @@
 //! staleness of `verified` dates, and the `tel:` form of each number.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, codes};
 use crate::phone::{FORMS, Phone, PhoneError};
-use crate::toml_read::{Doc, Sp, Table};
+use crate::toml_read::{DateValue, Doc, Sp, Table};
 
 /// One hotline.
 #[derive(Clone, Debug, Serialize)]
@@ -90,144 +91,183 @@ impl Hotlines {
         let doc = Doc::new(display, source, 0);
         let table = doc.parse_table(source)?;
         let top = Table::new(&doc, &table);
-        let mut errs = Vec::new();
-        let mut warnings = Vec::new();
-        top.check_keys(&["hotline"], "hotlines.toml", &mut errs);
+        let mut p = EntryParser {
+            doc: &doc,
+            today,
+            max_age_days,
+            errs: Vec::new(),
+            warnings: Vec::new(),
+            id_spans: BTreeMap::new(),
+        };
+        top.check_keys(&["hotline"], "hotlines.toml", &mut p.errs);
         let mut hotlines = Hotlines::default();
-        let mut id_spans: BTreeMap<String, Sp<String>> = BTreeMap::new();
-        for (t, span) in top
-            .opt_table_array("hotline", &mut errs)
-            .unwrap_or_default()
-        {
-            t.check_keys(KEYS, "[[hotline]]", &mut errs);
-            let required = |key: &str, errs: &mut Vec<Diagnostic>| -> Option<Sp<String>> {
-                let v = t.opt_sp_str(key, errs);
-                if v.is_none() && t.get(key).is_none() {
-                    errs.push(
-                        doc.error(
-                            codes::HOTLINE_FIELD,
-                            format!("这条热线缺少 `{key}`"),
-                            span.start..span.start + 1,
-                        )
-                        .label("这一条 [[hotline]]")
-                        .hint(match key {
-                            "id" => "每条热线都要有一个英文编号，例如 id = \"police\"，正文里用 <hotline:police> 引用",
-                            "name" => "写上热线名称，例如 name = \"反诈预警劝阻专线\"",
-                            _ => "写上号码本身，例如 number = \"96110\"；区号另写在 area_code",
-                        }),
-                    );
-                }
-                v
-            };
-            let id = required("id", &mut errs);
-            let name = required("name", &mut errs);
-            let number = required("number", &mut errs);
-            let area_code = t.opt_sp_str("area_code", &mut errs);
-            let verified = t.opt_date("verified", &mut errs);
-            let hotline_fields = (
-                t.opt_str("hours", &mut errs).unwrap_or_default(),
-                t.opt_str("scope", &mut errs).unwrap_or_default(),
-                t.opt_str("region", &mut errs).unwrap_or_default(),
-                t.opt_bool("primary", &mut errs).unwrap_or(false),
-            );
-            let (Some(id), Some(name), Some(number)) = (id, name, number) else {
-                continue;
-            };
-            if id.value.is_empty()
-                || !id
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                errs.push(
-                    Diagnostic::error(
-                        codes::HOTLINE_FIELD,
-                        format!("热线编号 `{}` 只能用英文字母、数字、- 和 _", id.value),
-                    )
-                    .at(display, source, id.span.clone())
-                    .label("编号不合规")
-                    .hint("例如 id = \"fanzha-96110\""),
-                );
-                continue;
+        let entries = top.opt_table_array("hotline", &mut p.errs);
+        for (t, span) in entries.unwrap_or_default() {
+            if let Some(h) = p.entry(&t, span) {
+                hotlines.by_id.insert(h.id.clone(), hotlines.list.len());
+                hotlines.list.push(h);
             }
-            let phone = match Phone::parse(
-                area_code.as_ref().map_or("", |a| a.value.as_str()),
-                &number.value,
-            ) {
-                Ok(p) => p,
-                Err(e) => {
-                    errs.push(phone_error(
-                        display,
-                        source,
-                        &e,
-                        &number,
-                        area_code.as_ref(),
-                    ));
-                    continue;
-                }
-            };
-            if let Some(prev) = id_spans.get(&id.value) {
-                let (line, _) = crate::diag::line_col(source, prev.span.start);
-                errs.push(
-                    Diagnostic::error(
-                        codes::HOTLINE_DUPLICATE,
-                        format!("热线编号 `{}` 重复了", id.value),
-                    )
-                    .at(display, source, id.span.clone())
-                    .label("重复的编号")
-                    .hint(format!(
-                        "第 {line} 行已经用过这个编号；每条热线的 id 必须不同"
-                    )),
-                );
-                continue;
-            }
-            let stale = match &verified {
-                Some(v) => (today - v.value.date).whole_days() > max_age_days,
-                None => false,
-            };
-            if let Some(v) = &verified
-                && stale
-            {
-                warnings.push(
-                    Diagnostic::warning(
-                        codes::STALE_HOTLINE,
-                        format!(
-                            "热线 `{}`（{}）上次核实是 {}，已超过 {} 天",
-                            id.value,
-                            number.value,
-                            v.value.ymd(),
-                            max_age_days
-                        ),
-                    )
-                    .at(display, source, v.span.clone())
-                    .label("核实日期太旧")
-                    .hint("请打一次电话确认号码仍然有效，再把 verified 改成今天的日期"),
-                );
-            }
-            let (hours, scope, region, primary) = hotline_fields;
-            hotlines.by_id.insert(id.value.clone(), hotlines.list.len());
-            hotlines.list.push(Hotline {
-                id: id.value.clone(),
-                name: name.value,
-                display: phone.display(),
-                tel: phone.tel(),
-                number: phone.local,
-                area_code: phone.area,
-                hours,
-                scope,
-                region,
-                verified: verified.map(|v| v.value.ymd()).unwrap_or_default(),
-                primary,
-                stale,
-            });
-            id_spans.insert(id.value.clone(), id);
         }
-        if errs.is_empty() {
+        if p.errs.is_empty() {
             hotlines.source = Some((display.to_path_buf(), source.clone()));
-            Ok((hotlines, warnings))
+            Ok((hotlines, p.warnings))
         } else {
-            Err(errs)
+            Err(p.errs)
         }
+    }
+}
+
+/// Reads the `[[hotline]]` entries one by one, remembering the ids seen and collecting errors and
+/// warnings (stale `verified` dates).
+struct EntryParser<'d> {
+    doc: &'d Doc<'d>,
+    today: time::Date,
+    max_age_days: i64,
+    errs: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    id_spans: BTreeMap<String, Sp<String>>,
+}
+
+impl EntryParser<'_> {
+    /// One `[[hotline]]` table starting at `span`; `None` when it has an error.
+    fn entry(&mut self, t: &Table, span: Range<usize>) -> Option<Hotline> {
+        t.check_keys(KEYS, "[[hotline]]", &mut self.errs);
+        let id = self.required(t, "id", &span);
+        let name = self.required(t, "name", &span);
+        let number = self.required(t, "number", &span);
+        let errs = &mut self.errs;
+        let area_code = t.opt_sp_str("area_code", errs);
+        let verified = t.opt_date("verified", errs);
+        let hours = t.opt_str("hours", errs).unwrap_or_default();
+        let scope = t.opt_str("scope", errs).unwrap_or_default();
+        let region = t.opt_str("region", errs).unwrap_or_default();
+        let primary = t.opt_bool("primary", errs).unwrap_or(false);
+        let (id, name, number) = (id?, name?, number?);
+        self.check_id(&id)?;
+        let phone = self.phone(&number, area_code.as_ref())?;
+        self.check_unique(&id)?;
+        let stale = self.check_verified(&id, &number, verified.as_ref());
+        self.id_spans.insert(id.value.clone(), id.clone());
+        Some(Hotline {
+            id: id.value,
+            name: name.value,
+            display: phone.display(),
+            tel: phone.tel(),
+            number: phone.local,
+            area_code: phone.area,
+            hours,
+            scope,
+            region,
+            verified: verified.map(|v| v.value.ymd()).unwrap_or_default(),
+            primary,
+            stale,
+        })
+    }
+
+    /// A key every hotline must have.
+    fn required(&mut self, t: &Table, key: &str, span: &Range<usize>) -> Option<Sp<String>> {
+        let v = t.opt_sp_str(key, &mut self.errs);
+        if v.is_none() && t.get(key).is_none() {
+            self.errs.push(
+                self.doc
+                    .error(
+                        codes::HOTLINE_FIELD,
+                        format!("这条热线缺少 `{key}`"),
+                        span.start..span.start + 1,
+                    )
+                    .label("这一条 [[hotline]]")
+                    .hint(match key {
+                        "id" => "每条热线都要有一个英文编号，例如 id = \"police\"，正文里用 <hotline:police> 引用",
+                        "name" => "写上热线名称，例如 name = \"反诈预警劝阻专线\"",
+                        _ => "写上号码本身，例如 number = \"96110\"；区号另写在 area_code",
+                    }),
+            );
+        }
+        v
+    }
+
+    fn check_id(&mut self, id: &Sp<String>) -> Option<()> {
+        let ok = !id.value.is_empty()
+            && id
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            return Some(());
+        }
+        self.errs.push(
+            Diagnostic::error(
+                codes::HOTLINE_FIELD,
+                format!("热线编号 `{}` 只能用英文字母、数字、- 和 _", id.value),
+            )
+            .at(self.doc.file, self.doc.source, id.span.clone())
+            .label("编号不合规")
+            .hint("例如 id = \"fanzha-96110\""),
+        );
+        None
+    }
+
+    fn phone(&mut self, number: &Sp<String>, area_code: Option<&Sp<String>>) -> Option<Phone> {
+        let area = area_code.map_or("", |a| a.value.as_str());
+        match Phone::parse(area, &number.value) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let (file, source) = (self.doc.file, self.doc.source);
+                self.errs
+                    .push(phone_error(file, source, &e, number, area_code));
+                None
+            }
+        }
+    }
+
+    fn check_unique(&mut self, id: &Sp<String>) -> Option<()> {
+        let Some(prev) = self.id_spans.get(&id.value) else {
+            return Some(());
+        };
+        let (line, _) = crate::diag::line_col(self.doc.source, prev.span.start);
+        self.errs.push(
+            Diagnostic::error(
+                codes::HOTLINE_DUPLICATE,
+                format!("热线编号 `{}` 重复了", id.value),
+            )
+            .at(self.doc.file, self.doc.source, id.span.clone())
+            .label("重复的编号")
+            .hint(format!(
+                "第 {line} 行已经用过这个编号；每条热线的 id 必须不同"
+            )),
+        );
+        None
+    }
+
+    /// Whether the number was last verified too long ago (with a warning when it was).
+    fn check_verified(
+        &mut self,
+        id: &Sp<String>,
+        number: &Sp<String>,
+        verified: Option<&Sp<DateValue>>,
+    ) -> bool {
+        let Some(v) = verified else {
+            return false;
+        };
+        if (self.today - v.value.date).whole_days() <= self.max_age_days {
+            return false;
+        }
+        self.warnings.push(
+            Diagnostic::warning(
+                codes::STALE_HOTLINE,
+                format!(
+                    "热线 `{}`（{}）上次核实是 {}，已超过 {} 天",
+                    id.value,
+                    number.value,
+                    v.value.ymd(),
+                    self.max_age_days
+                ),
+            )
+            .at(self.doc.file, self.doc.source, v.span.clone())
+            .label("核实日期太旧")
+            .hint("请打一次电话确认号码仍然有效，再把 verified 改成今天的日期"),
+        );
+        true
     }
 }
 

@@ -135,6 +135,120 @@ fn build_taxonomy(
     }
 }
 
+/// Pages of each section in its sort order, subsections by weight then path.
+fn order_sections(sections: &mut [Section], pages: &[Page]) {
+    for s in sections.iter_mut() {
+        let by = s.meta.sort_by;
+        sort_pages(pages, &mut s.pages, by);
+    }
+    let weights: Vec<(i64, String)> = sections
+        .iter()
+        .map(|s| (s.meta.weight, s.path.clone()))
+        .collect();
+    for s in sections.iter_mut() {
+        s.subsections.sort_by(|a, b| weights[*a].cmp(&weights[*b]));
+    }
+}
+
+/// The `@/` link table: `tactics/x.md` and `tactics/_index.md` → their URL paths.
+fn link_table(sections: &[Section], pages: &[Page]) -> HashMap<String, String> {
+    let mut paths = HashMap::with_capacity(pages.len() + sections.len());
+    for s in sections {
+        let rel = if s.dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", s.dir)
+        };
+        paths.insert(rel, s.path.clone());
+    }
+    for p in pages {
+        paths.insert(p.rel.clone(), p.path.clone());
+    }
+    paths
+}
+
+/// Owners of output paths: every URL has exactly one (reserved pages, sections, pages, terms, aliases).
+#[derive(Default)]
+struct Owners {
+    owners: HashMap<String, String>,
+}
+
+impl Owners {
+    fn claim(
+        &mut self,
+        path: &str,
+        owner: String,
+        err_at: Option<(&Path, &Arc<str>, std::ops::Range<usize>)>,
+        errs: &mut Vec<Diagnostic>,
+    ) {
+        let Some(prev) = self.owners.get(path) else {
+            self.owners.insert(path.to_string(), owner);
+            return;
+        };
+        let mut d = Diagnostic::error(
+            codes::URL_COLLISION,
+            format!("网址 {path} 被两个地方同时使用"),
+        )
+        .label("和别的内容网址重复")
+        .hint(format!(
+            "{prev} 已经使用了这个网址；请改文件名，或在 front matter 里设置不同的 slug"
+        ));
+        if let Some((f, s, span)) = err_at {
+            d = d.at(f, s, span);
+        }
+        errs.push(d);
+    }
+}
+
+/// URL collisions, and aliases that are not site paths.
+fn check_urls(
+    sections: &[Section],
+    pages: &[Page],
+    taxonomies: &[Taxonomy],
+    errs: &mut Vec<Diagnostic>,
+) {
+    let mut owners = Owners::default();
+    for r in RESERVED {
+        owners.claim(r, format!("fangpian 自动生成的页面 {r}"), None, errs);
+    }
+    for s in sections {
+        let owner = s.file.as_ref().map_or_else(
+            || format!("content/{}/", s.dir),
+            |f| f.display().to_string(),
+        );
+        let at = s.file.as_deref().map(|f| (f, &s.source, 0..0));
+        owners.claim(&s.path, owner, at, errs);
+    }
+    for p in pages {
+        let span = p.meta.slug.as_ref().map_or(0..0, |s| s.span.clone());
+        let at = Some((p.file.as_path(), &p.source, span));
+        owners.claim(&p.path, p.file.display().to_string(), at, errs);
+    }
+    for tax in taxonomies {
+        for t in &tax.terms {
+            owners.claim(&t.path, format!("{}「{}」", tax.title, t.name), None, errs);
+        }
+    }
+    for p in pages {
+        for a in &p.meta.aliases {
+            let Some(path) = normalize_alias(&a.value) else {
+                errs.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("别名 `{}` 不是站内路径", a.value),
+                    )
+                    .at(&p.file, &p.source, a.span.clone())
+                    .label("别名要以 / 开头")
+                    .hint("例如 aliases = [\"/old/baojianpin/\"]"),
+                );
+                continue;
+            };
+            let at = Some((p.file.as_path(), &p.source, a.span.clone()));
+            owners.claim(&path, format!("{} 的 aliases", p.file.display()), at, errs);
+        }
+    }
+}
+
 impl Site {
     /// Assemble the model and validate everything that crosses files.
     pub fn assemble(
@@ -150,32 +264,7 @@ impl Site {
             assets,
         } = content;
         let mut errs = Vec::new();
-
-        for s in sections.iter_mut() {
-            let by = s.meta.sort_by;
-            sort_pages(&pages, &mut s.pages, by);
-        }
-        let weights: Vec<(i64, String)> = sections
-            .iter()
-            .map(|s| (s.meta.weight, s.path.clone()))
-            .collect();
-        for s in sections.iter_mut() {
-            s.subsections.sort_by(|a, b| weights[*a].cmp(&weights[*b]));
-        }
-
-        let mut paths = HashMap::with_capacity(pages.len() + sections.len());
-        for s in &sections {
-            let rel = if s.dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{}/_index.md", s.dir)
-            };
-            paths.insert(rel, s.path.clone());
-        }
-        for p in &pages {
-            paths.insert(p.rel.clone(), p.path.clone());
-        }
-
+        order_sections(&mut sections, &pages);
         let tags = build_taxonomy("tags", "标签", &pages, |p| p.meta.tags.clone());
         let categories = build_taxonomy("categories", "诈骗类别", &pages, |p| {
             let mut c: Vec<String> = p.meta.categories.iter().map(|c| c.value.clone()).collect();
@@ -189,82 +278,8 @@ impl Site {
             }
             c
         });
-
-        // URL collisions: every output path has exactly one owner.
-        let mut owners: HashMap<String, String> = HashMap::new();
-        let mut claim = |path: &str,
-                         owner: String,
-                         err_at: Option<(&Path, &Arc<str>, std::ops::Range<usize>)>,
-                         errs: &mut Vec<Diagnostic>| {
-            if let Some(prev) = owners.get(path) {
-                let mut d = Diagnostic::error(
-                    codes::URL_COLLISION,
-                    format!("网址 {path} 被两个地方同时使用"),
-                )
-                .label("和别的内容网址重复")
-                .hint(format!(
-                    "{prev} 已经使用了这个网址；请改文件名，或在 front matter 里设置不同的 slug"
-                ));
-                if let Some((f, s, span)) = err_at {
-                    d = d.at(f, s, span);
-                }
-                errs.push(d);
-            } else {
-                owners.insert(path.to_string(), owner);
-            }
-        };
-        for r in RESERVED {
-            claim(r, format!("fangpian 自动生成的页面 {r}"), None, &mut errs);
-        }
-        for s in &sections {
-            let owner = s.file.as_ref().map_or_else(
-                || format!("content/{}/", s.dir),
-                |f| f.display().to_string(),
-            );
-            let at = s.file.as_deref().map(|f| (f, &s.source, 0..0));
-            claim(&s.path, owner, at, &mut errs);
-        }
-        for p in &pages {
-            let span = p.meta.slug.as_ref().map_or(0..0, |s| s.span.clone());
-            claim(
-                &p.path,
-                p.file.display().to_string(),
-                Some((&p.file, &p.source, span)),
-                &mut errs,
-            );
-        }
-        for tax in [&tags, &categories] {
-            for t in &tax.terms {
-                claim(
-                    &t.path,
-                    format!("{}「{}」", tax.title, t.name),
-                    None,
-                    &mut errs,
-                );
-            }
-        }
-        for p in &pages {
-            for a in &p.meta.aliases {
-                match normalize_alias(&a.value) {
-                    Some(path) => claim(
-                        &path,
-                        format!("{} 的 aliases", p.file.display()),
-                        Some((&p.file, &p.source, a.span.clone())),
-                        &mut errs,
-                    ),
-                    None => errs.push(
-                        Diagnostic::error(
-                            codes::INVALID_VALUE,
-                            format!("别名 `{}` 不是站内路径", a.value),
-                        )
-                        .at(&p.file, &p.source, a.span.clone())
-                        .label("别名要以 / 开头")
-                        .hint("例如 aliases = [\"/old/baojianpin/\"]"),
-                    ),
-                }
-            }
-        }
-
+        let taxonomies = vec![tags, categories];
+        check_urls(&sections, &pages, &taxonomies, &mut errs);
         let by_rel = pages
             .iter()
             .enumerate()
@@ -274,11 +289,11 @@ impl Site {
             root: root.to_path_buf(),
             config,
             hotlines,
+            paths: link_table(&sections, &pages),
             sections,
             pages,
             assets,
-            paths,
-            taxonomies: vec![tags, categories],
+            taxonomies,
             today,
             by_rel,
         };
