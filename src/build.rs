@@ -215,8 +215,9 @@ pub fn write_feeds(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnos
     .collect()
 }
 
-/// What `write_site` wrote.
+/// What `write_site` wrote, and the render cache it wrote the pages with (print results included).
 pub struct Written {
+    pub cache: RenderCache,
     pub html_pages: usize,
     /// PDFs written (or, for `check`, checked).
     pub documents: usize,
@@ -289,6 +290,7 @@ pub fn write_site(
     ));
     if errs.is_empty() {
         Ok(Written {
+            cache,
             html_pages,
             documents,
             compiled,
@@ -312,13 +314,22 @@ fn progress_bar(enabled: bool) -> Option<ProgressBar> {
     Some(pb)
 }
 
-/// `fangpian build`: everything, written atomically.
-pub fn build(opts: &Options) -> Result<Report, Failure> {
-    build_keep(opts).map(|(report, _, _)| report)
+/// What a build keeps for `serve`, which updates it in place: the loaded site, the theme, and the
+/// render cache the pages were written with — print's downloads and previews included, so that pages
+/// re-rendered incrementally show exactly what a full build shows.
+pub struct Kept {
+    pub loaded: Loaded,
+    pub theme: Theme,
+    pub cache: RenderCache,
 }
 
-/// `build`, also returning the loaded site and theme (for `serve`, which then updates them in place).
-pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
+/// `fangpian build`: everything, written atomically.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    build_keep(opts).map(|(report, _)| report)
+}
+
+/// `build`, also returning what it built ([`Kept`]).
+pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
     let start = Instant::now();
     let pb = progress_bar(opts.progress);
     if let Some(pb) = &pb {
@@ -374,7 +385,12 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Loaded, Theme), Failure> {
         elapsed: start.elapsed(),
         out,
     };
-    Ok((report, loaded, theme))
+    let kept = Kept {
+        loaded,
+        theme,
+        cache: written.cache,
+    };
+    Ok((report, kept))
 }
 
 /// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.

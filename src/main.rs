@@ -207,8 +207,8 @@ fn main() -> ExitCode {
             };
             // The process exits right after: its memory goes back to the system at once, so the
             // site model is not freed piece by piece (that took 20-30 ms for 10,000 pages).
-            match build::build_keep(&opts).map(|(report, loaded, theme)| {
-                std::mem::forget((loaded, theme));
+            match build::build_keep(&opts).map(|(report, kept)| {
+                std::mem::forget(kept);
                 report
             }) {
                 Ok(report) => {

@@ -383,3 +383,64 @@ fn binding_to_all_interfaces_warns() {
     assert_eq!(get_as(p, "/", &format!("192.168.1.5:{p}")).0, 200);
     assert_eq!(get_as(p, "/", &format!("evil.example:{p}")).0, 403);
 }
+
+/// Lists re-rendered incrementally keep what print made at the full build: after an edit to an article
+/// that shares a tag with a poster, the tag page still shows the poster's preview; after an edit to the
+/// poster itself, its page keeps its PDF download and preview.
+#[test]
+fn an_edited_poster_keeps_its_downloads_and_previews() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    write(
+        &root,
+        "content/posters/_index.md",
+        "+++\ntitle = \"海报\"\n+++\n",
+    );
+    write(
+        &root,
+        "content/posters/rexian.md",
+        "+++\ntitle = \"海报：求助电话\"\nheadline = \"求助电话\"\npoints = [\"正在被骗，打 110\"]\nhotlines = [\"police\"]\nsize = \"A4\"\ntags = [\"保健品\"]\n+++\n\n贴在电梯口。\n",
+    );
+    let srv = start(&root);
+    let links = |html: &str| {
+        let pdf = html.contains("/posters/rexian.pdf");
+        let png = html.contains("/posters/rexian.png");
+        (pdf, png)
+    };
+    let (_, page) = get(srv.port, "/posters/rexian/");
+    let (_, list) = get(srv.port, "/posters/");
+    assert_eq!(links(&page), (true, true), "full build: {page}");
+    assert!(links(&list).1, "the list shows the preview: {list}");
+    let tag = "/tags/baojianpin/";
+    assert!(
+        links(&get(srv.port, tag).1).1,
+        "the tag page shows the preview"
+    );
+    let tactic = root.join("content/tactics/baojianpin.md");
+    let text = std::fs::read_to_string(&tactic).unwrap();
+    std::fs::write(
+        &tactic,
+        text.replace("保健品不是药。", "保健品不是药，别买。"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    let (_, tag_page) = get(srv.port, tag);
+    assert!(
+        tag_page.contains("别买"),
+        "the tag page was re-rendered: {tag_page}"
+    );
+    assert!(
+        links(&tag_page).1,
+        "the tag page lost the poster's preview: {tag_page}"
+    );
+    let file = root.join("content/posters/rexian.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("贴在电梯口。", "贴在电梯口和单元门。")).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    let (_, page) = get(srv.port, "/posters/rexian/");
+    assert!(page.contains("单元门"), "{page}");
+    assert_eq!(links(&page), (true, true), "after the edit: {page}");
+    let (_, list) = get(srv.port, "/posters/");
+    assert!(links(&list).1, "the list still shows the preview: {list}");
+}

@@ -45,8 +45,12 @@ impl State {
     /// Full, atomic build.
     pub fn full(opts: &Options) -> Result<(State, Applied), Failure> {
         let start = Instant::now();
-        let (report, loaded, theme) = build::build_keep(opts)?;
-        let cache = RenderCache::new(&loaded.site, &loaded.bodies);
+        let (report, kept) = build::build_keep(opts)?;
+        let build::Kept {
+            loaded,
+            theme,
+            cache,
+        } = kept;
         let root = opts
             .root
             .canonicalize()
