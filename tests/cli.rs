@@ -263,3 +263,19 @@ fn man_page_describes_every_command_in_chinese() {
     assert!(page.contains("\\-\\-no\\-print"), "{page}");
     assert_chinese_frame(&page, "man page");
 }
+
+#[test]
+fn packaged_completions_and_man_page_match_the_program() {
+    // `cargo deb` packs packaging/ as it is; a stale file would describe commands that changed.
+    for (args, file) in [
+        (&["completions", "bash"][..], "packaging/fangpian.bash"),
+        (&["completions", "zsh"][..], "packaging/_fangpian"),
+        (&["man"][..], "packaging/fangpian.1"),
+    ] {
+        let committed = std::fs::read_to_string(common::repo_root().join(file)).unwrap();
+        assert!(
+            committed == stdout(&run(args)),
+            "{file} is out of date: run scripts/packaging-files.sh and commit the result"
+        );
+    }
+}
