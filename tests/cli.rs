@@ -133,6 +133,19 @@ fn unknown_option_names_the_option_and_suggests_the_right_one() {
 }
 
 #[test]
+fn an_option_before_its_command_names_the_commands_that_have_it() {
+    let err = usage_error(&["--no-print"]);
+    assert!(
+        err.starts_with("错误[E1100]: fangpian 没有 --no-print 这个选项"),
+        "{err}"
+    );
+    assert!(
+        err.contains("选项要写在命令后面，例如 fangpian build --no-print。"),
+        "{err}"
+    );
+}
+
+#[test]
 fn missing_value_says_which_option_needs_one() {
     let err = usage_error(&["build", "--out"]);
     assert!(
@@ -181,6 +194,13 @@ fn invalid_and_missing_values_and_arguments_are_explained() {
         "{err}"
     );
     assert!(err.contains("引号"), "{err}");
+    let err = usage_error(&["serve", "--port", "99999"]);
+    assert!(err.contains("1 到 65535"), "{err}");
+    let err = usage_error(&["build", "--drafts=yes"]);
+    assert!(
+        err.starts_with("错误[E1103]: 选项 --drafts 后面不用写值"),
+        "{err}"
+    );
     let err = usage_error(&["build", "--root", "a", "--root", "b"]);
     assert!(
         err.starts_with("错误[E1106]: 选项 --root 只能写一次"),

@@ -204,16 +204,7 @@ fn usage_error(err: &clap::Error, path: &str, has_commands: bool) -> Diagnostic 
         .unwrap_or_default();
     let value = text(err, ContextKind::InvalidValue).unwrap_or_default();
     match err.kind() {
-        ErrorKind::UnknownArgument if arg.starts_with('-') => {
-            let guess = text(err, ContextKind::SuggestedArg)
-                .map(|s| format!("你是不是想用 {s}？"))
-                .unwrap_or_default();
-            Diagnostic::error(
-                codes::CLI_UNKNOWN_OPTION,
-                format!("{path} 没有 {arg} 这个选项"),
-            )
-            .hint(format!("{guess}全部选项见 {see}"))
-        }
+        ErrorKind::UnknownArgument if arg.starts_with('-') => unknown_option(err, path, &arg),
         ErrorKind::InvalidSubcommand => unknown_command(err, path, &value_or(err, &arg)),
         ErrorKind::UnknownArgument if has_commands => unknown_command(err, path, &arg),
         ErrorKind::UnknownArgument => Diagnostic::error(
@@ -228,12 +219,20 @@ fn usage_error(err: &clap::Error, path: &str, has_commands: bool) -> Diagnostic 
             format!("选项 {arg} 后面缺少要填的值"),
         )
         .hint(format!("在 {arg} 后面空一格写上值；说明见 {see}")),
+        ErrorKind::TooManyValues => Diagnostic::error(
+            codes::CLI_INVALID_VALUE,
+            format!("选项 {arg} 后面不用写值（写了“{value}”）"),
+        )
+        .hint(format!("只写 {arg} 就行；说明见 {see}")),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let valid = list(err, ContextKind::ValidValue);
-            let choose = if valid.is_empty() {
-                format!("说明见 {see}")
-            } else {
+            let full = text(err, ContextKind::InvalidArg).unwrap_or_default();
+            let choose = if !valid.is_empty() {
                 format!("可以写：{}；说明见 {see}", valid.join("、"))
+            } else if full.contains("<端口>") {
+                format!("端口要写 1 到 65535 之间的整数，例如 {arg} 8080")
+            } else {
+                format!("说明见 {see}")
             };
             Diagnostic::error(
                 codes::CLI_INVALID_VALUE,
@@ -259,6 +258,49 @@ fn usage_error(err: &clap::Error, path: &str, has_commands: bool) -> Diagnostic 
         _ => Diagnostic::error(codes::CLI_OTHER, format!("{path} 的参数写得不对"))
             .hint(format!("用法：{}；说明见 {see}", usage_of(err, path))),
     }
+}
+
+/// An option this command does not have: clap's nearest spelling, or else the commands under it
+/// that have the option (`fangpian --no-print` is meant as `fangpian build --no-print`).
+fn unknown_option(err: &clap::Error, path: &str, arg: &str) -> Diagnostic {
+    let see = format!("{path} --help");
+    let guess = match text(err, ContextKind::SuggestedArg) {
+        Some(s) => format!("你是不是想用 {s}？"),
+        None => {
+            let long = arg
+                .trim_start_matches('-')
+                .split('=')
+                .next()
+                .unwrap_or_default();
+            let owners: Vec<String> = command_at(path)
+                .get_subcommands()
+                .filter(|s| s.get_arguments().any(|a| a.get_long() == Some(long)))
+                .map(|s| format!("{path} {} {arg}", s.get_name()))
+                .collect();
+            if owners.is_empty() {
+                String::new()
+            } else {
+                format!("选项要写在命令后面，例如 {}。", owners.join(" 或 "))
+            }
+        }
+    };
+    Diagnostic::error(
+        codes::CLI_UNKNOWN_OPTION,
+        format!("{path} 没有 {arg} 这个选项"),
+    )
+    .hint(format!("{guess}全部选项见 {see}"))
+}
+
+/// The command named by `path` (`fangpian theme copy`).
+fn command_at(path: &str) -> Command {
+    let mut cmd = super::command();
+    for name in path.split_whitespace().skip(1) {
+        match cmd.find_subcommand(name) {
+            Some(sub) => cmd = sub.clone(),
+            None => break,
+        }
+    }
+    cmd
 }
 
 fn value_or(err: &clap::Error, fallback: &str) -> String {
