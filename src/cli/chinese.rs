@@ -142,9 +142,9 @@ fn usage_line(cmd: &Command, path: &str) -> String {
     usage
 }
 
-/// The command the arguments name (`fangpian theme copy`), and whether it has commands under it.
-/// Usage errors name it in their message and hint; clap does not say which command it was in.
-pub(super) fn command_path(root: &Command, args: &[OsString]) -> (String, bool) {
+/// The command the arguments name (`fangpian theme copy`). Usage errors name it in their message
+/// and hint; clap does not say which command it was in.
+pub(super) fn command_path(root: &Command, args: &[OsString]) -> String {
     let mut cmd = root;
     let mut path = String::from("fangpian");
     for arg in args.iter().skip(1).filter_map(|a| a.to_str()) {
@@ -160,12 +160,12 @@ pub(super) fn command_path(root: &Command, args: &[OsString]) -> (String, bool) 
             None => break,
         }
     }
-    (path, cmd.has_subcommands())
+    path
 }
 
 /// Print what clap stopped at and return the exit code: help and version to stdout (0), a usage
 /// error (in the command `path`, see [`command_path`]) as a Chinese diagnostic to stderr (2).
-pub(super) fn report(err: clap::Error, path: &(String, bool)) -> ExitCode {
+pub(super) fn report(err: clap::Error, path: &str) -> ExitCode {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
@@ -176,7 +176,7 @@ pub(super) fn report(err: clap::Error, path: &(String, bool)) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
-            eprint!("{}", usage_error(&err, &path.0, path.1).render());
+            eprint!("{}", usage_error(&err, path).render());
             ExitCode::from(2)
         }
     }
@@ -196,7 +196,7 @@ fn list(err: &clap::Error, kind: ContextKind) -> Vec<String> {
 }
 
 /// A clap usage error as a diagnostic in the content errors' style: code, message, hint.
-fn usage_error(err: &clap::Error, path: &str, has_commands: bool) -> Diagnostic {
+fn usage_error(err: &clap::Error, path: &str) -> Diagnostic {
     let see = format!("{path} --help");
     // clap names an option with its value (`--out <目录>`); the message names the option only.
     let arg = text(err, ContextKind::InvalidArg)
@@ -206,7 +206,9 @@ fn usage_error(err: &clap::Error, path: &str, has_commands: bool) -> Diagnostic 
     match err.kind() {
         ErrorKind::UnknownArgument if arg.starts_with('-') => unknown_option(err, path, &arg),
         ErrorKind::InvalidSubcommand => unknown_command(err, path, &value_or(err, &arg)),
-        ErrorKind::UnknownArgument if has_commands => unknown_command(err, path, &arg),
+        ErrorKind::UnknownArgument if command_at(path).has_subcommands() => {
+            unknown_command(err, path, &arg)
+        }
         ErrorKind::UnknownArgument => Diagnostic::error(
             codes::CLI_EXTRA_ARGUMENT,
             format!("{path} 用不到多出来的参数“{arg}”"),
