@@ -1,7 +1,7 @@
 //! Checks that only `fangpian check` runs, on top of everything `build` validates: tactics due for a
 //! review, and readability for older readers (sentences and paragraphs longer than the site's limits).
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, codes};
 use crate::frontmatter::KindFields;
@@ -46,12 +46,7 @@ fn readability(site: &Site, p: &crate::content::Page, out: &mut Vec<Diagnostic>)
     let mut in_par = false;
     let mut text = String::new();
     let mut start = 0;
-    for (ev, range) in Parser::new_ext(
-        body,
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_GFM,
-    )
-    .into_offset_iter()
-    {
+    for (ev, range) in crate::markdown::events(body) {
         match ev {
             Event::Start(Tag::Paragraph) => {
                 in_par = true;

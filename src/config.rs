@@ -77,20 +77,8 @@ impl SiteConfig {
         let bytes = crate::boundary::Boundary::new(root)
             .read("site.toml")
             .map_err(|d| vec![d])?;
-        let text = match bytes {
-            Some(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
-                    let at = e.utf8_error().valid_up_to();
-                    return Err(vec![
-                        Diagnostic::error(codes::INVALID_UTF8, "site.toml 不是 UTF-8 编码")
-                            .at(display, &lossy, at..at + 1)
-                            .label("这里的字节不是 UTF-8")
-                            .hint("请用 UTF-8 编码另存这个文件"),
-                    ]);
-                }
-            },
+        let source = match bytes {
+            Some(bytes) => crate::content::decode_text(bytes, display).map_err(|d| vec![d])?,
             None => {
                 return Err(vec![
                     Diagnostic::error(
@@ -101,7 +89,6 @@ impl SiteConfig {
                 ]);
             }
         };
-        let source: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
         Self::parse(display, &source)
     }
 

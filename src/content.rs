@@ -82,6 +82,37 @@ struct Found {
 /// `.x.md.swp`), backups (`x.md~`, `#x.md#`), Office lock files (`~$稿子.docx`), `Thumbs.db`,
 /// `desktop.ini`.
 /// A file named just `.md` is not hidden but a page without a name, reported by [`load_page`].
+/// An `@/` link to a content file, as written in markdown and in front matter: `@/tactics/x.md#anchor`.
+/// The one parser of that form; everything that follows such a link goes through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentLink<'a> {
+    /// Path relative to `content/` (`tactics/x.md`), as in [`Page::rel`].
+    pub target: &'a str,
+    pub anchor: Option<&'a str>,
+}
+
+impl<'a> ContentLink<'a> {
+    /// `None` when `link` is not an `@/` link.
+    pub fn parse(link: &'a str) -> Option<Self> {
+        let rest = link.strip_prefix("@/")?.trim_start_matches("./");
+        Some(Self::split(rest))
+    }
+
+    /// `tactics/x.md#anchor` (already relative to `content/`) into its target and anchor.
+    pub fn split(rest: &'a str) -> Self {
+        match rest.split_once('#') {
+            Some((target, anchor)) => ContentLink {
+                target,
+                anchor: Some(anchor),
+            },
+            None => ContentLink {
+                target: rest,
+                anchor: None,
+            },
+        }
+    }
+}
+
 pub fn is_ignored(name: &str) -> bool {
     let lower = name.to_lowercase();
     (name.starts_with('.') && name != ".md")
@@ -214,10 +245,16 @@ fn walk(root: &Path) -> Result<Vec<Found>, Vec<Diagnostic>> {
     }
 }
 
-/// Read a content file as text: UTF-8 required, BOM removed.
+/// Read a file of the writer's as text: UTF-8 required, BOM removed.
 pub fn read_text(abs: &Path, display: &Path) -> Result<Arc<str>, Diagnostic> {
     let bytes = std::fs::read(abs)
         .map_err(|e| crate::boundary::read_error(&display.to_string_lossy(), &e))?;
+    decode_text(bytes, display)
+}
+
+/// The bytes of a file of the writer's as text (`display` names it): UTF-8 required, BOM removed.
+/// The one decoder for every text file fangpian reads from a site.
+pub fn decode_text(bytes: Vec<u8>, display: &Path) -> Result<Arc<str>, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -229,8 +266,11 @@ pub fn read_text(abs: &Path, display: &Path) -> Result<Arc<str>, Diagnostic> {
             let at = e.utf8_error().valid_up_to();
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
             // Map the byte offset into the lossy text: the valid prefix is identical.
+            let name = display
+                .file_name()
+                .map_or_else(|| display.to_string_lossy(), |n| n.to_string_lossy());
             Err(
-                Diagnostic::error(codes::INVALID_UTF8, "文件不是 UTF-8 编码")
+                Diagnostic::error(codes::INVALID_UTF8, format!("{name} 不是 UTF-8 编码"))
                     .at(display, &lossy, at..at + 1)
                     .label("从这里开始不是 UTF-8")
                     .hint("这个文件可能是 GBK 等编码保存的；请在编辑器里选「UTF-8」另存"),

@@ -77,20 +77,7 @@ impl Hotlines {
         let Some(bytes) = read.map_err(|d| vec![d])? else {
             return Ok((Hotlines::default(), Vec::new()));
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
-                return Err(vec![
-                    Diagnostic::error(codes::INVALID_UTF8, "hotlines.toml 不是 UTF-8 编码")
-                        .at(display, &lossy, at..at + 1)
-                        .label("这里的字节不是 UTF-8")
-                        .hint("请用 UTF-8 编码另存这个文件"),
-                ]);
-            }
-        };
-        let source: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+        let source = crate::content::decode_text(bytes, display).map_err(|d| vec![d])?;
         Self::parse(display, &source, today, max_age_days)
     }
 

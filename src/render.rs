@@ -152,22 +152,11 @@ fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
 
 /// Tactic page → the cases that name it in `tactics`, newest first.
 fn cases_by_tactic(site: &Site) -> HashMap<usize, Vec<usize>> {
-    let index_of: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rel.as_str(), i))
-        .collect();
     let mut cases_by_tactic: HashMap<usize, Vec<usize>> = HashMap::new();
     for c in site.pages_of_kind(Kind::Case) {
         if let KindFields::Case { tactics, .. } = &site.pages[c].meta.fields {
             for t in tactics {
-                let target = t
-                    .value
-                    .strip_prefix("@/")
-                    .and_then(|r| r.split('#').next())
-                    .unwrap_or("");
-                if let Some(&ti) = index_of.get(target) {
+                if let Some(ti) = site.page_index_for_link(&t.value) {
                     cases_by_tactic.entry(ti).or_default().push(c);
                 }
             }
@@ -361,8 +350,7 @@ impl<'a> Renderer<'a> {
         }
         v["categories"] = json!(self.term_links(1, cats.into_iter()));
         let page_link = |r: &str| -> Option<Value> {
-            let target = r.strip_prefix("@/")?.split('#').next()?;
-            let q = &site.pages[site.page_index(target)?];
+            let q = site.page_for_link(r)?;
             Some(link(&q.meta.title, &q.path))
         };
         match &p.meta.fields {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
-use crate::content::{Asset, Content, Page, Section};
+use crate::content::{Asset, Content, ContentLink, Page, Section};
 use crate::diag::{Diagnostic, codes, did_you_mean};
 use crate::frontmatter::{Kind, KindFields, SortBy};
 use crate::hotlines::Hotlines;
@@ -296,7 +296,7 @@ impl Site {
         what: &str,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<usize> {
-        let Some(rest) = r.value.strip_prefix("@/") else {
+        let Some(link) = ContentLink::parse(&r.value) else {
             errs.push(
                 Diagnostic::error(
                     codes::BROKEN_LINK,
@@ -308,7 +308,7 @@ impl Site {
             );
             return None;
         };
-        let target = rest.split('#').next().unwrap_or(rest);
+        let target = link.target;
         match self.page_index(target) {
             Some(i) => Some(i),
             None => {
@@ -388,15 +388,9 @@ impl Site {
                 if let Some(qr) = &f.qr
                     && !(qr.value.starts_with("https://") || qr.value.starts_with("http://"))
                 {
-                    let target = qr
-                        .value
-                        .strip_prefix("@/")
-                        .unwrap_or("")
-                        .split('#')
-                        .next()
-                        .unwrap_or("");
-                    if !qr.value.starts_with("@/") || !self.paths.contains_key(target) {
-                        let hint = if qr.value.starts_with("@/") {
+                    let link = ContentLink::parse(&qr.value);
+                    if !link.is_some_and(|l| self.paths.contains_key(l.target)) {
+                        let hint = if link.is_some() {
                             "路径从 content 目录算起，要带 .md，例如 \"@/report.md\""
                         } else {
                             "二维码写站内文章的 @/ 链接（例如 \"@/report.md\"），或完整的 https:// 网址"
@@ -446,16 +440,17 @@ impl Site {
 
     /// The page an `@/x.md#anchor` link points to.
     pub fn page_for_link(&self, link: &str) -> Option<&Page> {
-        let rel = link.strip_prefix("@/")?.split('#').next()?;
-        self.page_index(rel).map(|i| &self.pages[i])
+        self.page_index_for_link(link).map(|i| &self.pages[i])
+    }
+
+    /// The index of the page an `@/x.md#anchor` link points to.
+    pub fn page_index_for_link(&self, link: &str) -> Option<usize> {
+        self.page_index(ContentLink::parse(link)?.target)
     }
 
     /// An absolute URL for `@/x.md` (with an optional `#anchor`), a site path, or an absolute URL.
     pub fn absolute_url(&self, target: &str) -> String {
-        if let Some(rest) = target.strip_prefix("@/") {
-            let (t, anchor) = rest
-                .split_once('#')
-                .map_or((rest, None), |(t, a)| (t, Some(a)));
+        if let Some(ContentLink { target: t, anchor }) = ContentLink::parse(target) {
             let path = self.paths.get(t).cloned().unwrap_or_else(|| "/".into());
             let mut url = self.config.permalink(&path);
             if let Some(a) = anchor {

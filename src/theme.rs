@@ -169,12 +169,10 @@ impl Layers {
     /// Put the templates of the site folder `display` over the lower layers.
     fn add_templates(&mut self, root: &Path, display: &str) -> Result<(), Vec<Diagnostic>> {
         for (rel, path) in read_dir_files(root, display)? {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                vec![Diagnostic::error(
-                    codes::UNREADABLE,
-                    format!("读不了模板 {display}/{rel}：{e}"),
-                )]
-            })?;
+            let shown = PathBuf::from(format!("{display}/{rel}"));
+            let text = crate::content::read_text(&path, &shown)
+                .map_err(|e| vec![e])?
+                .to_string();
             let t = TemplateFile {
                 name: rel.clone(),
                 display: PathBuf::from(format!("{display}/{rel}")),

@@ -97,7 +97,12 @@ fn killed_builds_never_leave_a_half_written_site() {
         }
     }
     eprintln!("{trials} kills: {kept_old} left the previous site, {got_new} the new one");
-    assert_eq!(kept_old + got_new, trials);
+    // Every trial ended in one of the two sites (anything else panicked above); the kills must have
+    // landed both before and after the swap for the test to have shown both halves of the guarantee.
+    assert!(
+        kept_old > 0 && got_new > 0,
+        "kills should land both before the swap (kept {kept_old}) and after it (new {got_new})"
+    );
     // The next successful build cleans up every leftover.
     let final_tree = build(if current == "A" { "B" } else { "A" });
     assert!(!final_tree.is_empty());

@@ -2,7 +2,7 @@
 //! `source` tactic or case when the poster does not give them), its hotlines, QR target, the site, the
 //! variant's community, and a leaflet's panels parsed from the body's `##` sections.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use serde_json::{Value, json};
 
 use crate::content::Page;
@@ -127,16 +127,12 @@ pub fn panels(site: &Site, page: &Page) -> Result<Vec<Panel>, Diagnostic> {
     let mut items: Option<Vec<String>> = None;
     let mut in_item = false;
     let mut sixth: Option<std::ops::Range<usize>> = None;
-    let opts = Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES;
     let hotline_text = |id: &str| {
         site.hotlines
             .get(id)
             .map(|h| format!("{} {}", h.name, h.display))
     };
-    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+    for (event, range) in crate::markdown::events(body) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 in_heading = Some(level);

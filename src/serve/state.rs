@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{self, Loaded, Options};
+use crate::content::ContentLink;
 use crate::diag::{Diagnostic, Failure};
 use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::{self, LinkContext};
@@ -262,12 +263,7 @@ fn linked_tactics(f: &KindFields) -> BTreeSet<String> {
     match f {
         KindFields::Case { tactics, .. } => tactics
             .iter()
-            .filter_map(|t| {
-                t.value
-                    .strip_prefix("@/")
-                    .and_then(|r| r.split('#').next())
-                    .map(str::to_string)
-            })
+            .filter_map(|t| ContentLink::parse(&t.value).map(|l| l.target.to_string()))
             .collect(),
         _ => BTreeSet::new(),
     }
