@@ -36,6 +36,16 @@ pub mod codes {
     pub const SYMLINK_LOOP: &str = "E1017";
     pub const MISNAMED_CONTENT: &str = "E1018";
     pub const CONFUSABLE_CHAR: &str = "E1019";
+    // E110x: the command line (usage errors, exit code 2)
+    pub const CLI_UNKNOWN_OPTION: &str = "E1100";
+    pub const CLI_MISSING_VALUE: &str = "E1101";
+    pub const CLI_UNKNOWN_COMMAND: &str = "E1102";
+    pub const CLI_INVALID_VALUE: &str = "E1103";
+    pub const CLI_MISSING_ARGUMENT: &str = "E1104";
+    pub const CLI_EXTRA_ARGUMENT: &str = "E1105";
+    pub const CLI_REPEATED: &str = "E1106";
+    /// Any other usage error clap reports (arguments not in UTF-8, …).
+    pub const CLI_OTHER: &str = "E1107";
     // E12xx: links and references inside content
     pub const BROKEN_LINK: &str = "E1201";
     pub const BROKEN_ANCHOR: &str = "E1202";

@@ -7,6 +7,7 @@
 pub mod boundary;
 pub mod build;
 pub mod checks;
+pub mod cli;
 pub mod config;
 pub mod confusables;
 pub mod content;

@@ -1,10 +1,7 @@
 //! The `fangpian` command line: parses arguments, runs a command of the library, prints diagnostics
 //! in Chinese and sets the exit code (0 success, 1 content or user error, 2 usage error).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
 
 // The build allocates many small, short-lived objects (HTML trees, strings) on all threads; mimalloc
 // roughly halves the time glibc's allocator spent on them in profiles of the 10,000-page corpus.
@@ -12,124 +9,8 @@ use clap::{Parser, Subcommand};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use fangpian::build::{self, Options};
+use fangpian::cli::{Command, ThemeAction};
 use fangpian::diag::{Diagnostic, Failure};
-
-#[derive(Parser)]
-#[command(
-    name = "fangpian",
-    version,
-    about = "防骗：为老年读者生成反诈宣传网站和可打印海报的静态网站生成器"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// 完整构建：网页、订阅、站点地图，写入输出目录（成功后才替换旧网站）
-    Build {
-        /// 站点根目录（有 site.toml 的目录），默认当前目录
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// 输出目录，默认 站点根目录/public
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// 覆盖 site.toml 里的 base_url
-        #[arg(long)]
-        base_url: Option<String>,
-        /// 也构建草稿（draft = true）
-        #[arg(long)]
-        drafts: bool,
-        /// 不生成海报和三折页 PDF
-        #[arg(long)]
-        no_print: bool,
-        /// 允许写入一个不是 fangpian 生成的非空目录
-        #[arg(long)]
-        force: bool,
-        /// 生成离线版：链接都改成相对路径，双击 index.html 就能在没有网络、没有服务器的电脑上浏览（默认输出到 public-offline/）
-        #[arg(long)]
-        offline: bool,
-    },
-    /// 检查所有内容（和 build 一样的校验），不写任何文件；有错误时退出码为 1
-    Check {
-        /// 站点根目录，默认当前目录
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// 也检查草稿
-        #[arg(long)]
-        drafts: bool,
-        /// 把警告也当作错误
-        #[arg(long)]
-        strict: bool,
-        /// 输出格式：text（给人看）或 json（给程序用）
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-        format: String,
-    },
-    /// 构建并在本机预览，保存文件后自动更新页面；出错时错误显示在网页上
-    Serve {
-        /// 站点根目录，默认当前目录
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// 端口
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// 监听地址；默认只允许本机访问（其他地址会显示警告：同一网络里的人都能看到）
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: String,
-        /// 也允许用这个名字打开预览（可以写多次）；默认只回应 localhost、127.0.0.1 和监听地址
-        #[arg(long = "allow-host", value_name = "名字")]
-        allow_host: Vec<String>,
-        /// 启动后打开浏览器
-        #[arg(long)]
-        open: bool,
-        /// 也显示草稿
-        #[arg(long)]
-        drafts: bool,
-        /// 输出目录，默认 站点根目录/public
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// 新建内容文件：fangpian new case|tactic|alert|poster|leaflet|page "标题"
-    New {
-        /// 内容类型：case 典型案例、tactic 诈骗套路、alert 风险提示、poster 海报、leaflet 三折页、page 普通页面
-        kind: String,
-        /// 标题（网址会用标题的拼音）
-        title: String,
-        /// 网址和文件名用的英文或拼音（默认用标题的拼音）
-        #[arg(long)]
-        slug: Option<String>,
-        /// 站点根目录，默认当前目录
-        #[arg(long)]
-        root: Option<PathBuf>,
-    },
-    /// 主题：`fangpian theme copy` 把内置主题整个复制到 themes/default/，方便全面修改
-    Theme {
-        #[command(subcommand)]
-        action: ThemeAction,
-    },
-    /// 在一个新文件夹里生成示例站点
-    Init {
-        /// 要创建的文件夹
-        dir: PathBuf,
-        /// 文件夹不是空的也写入（同名文件会被覆盖）
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum ThemeAction {
-    /// 把内置默认主题的全部文件复制到 站点/themes/default/（已有的文件不覆盖，除非加 --force）
-    Copy {
-        /// 站点根目录，默认当前目录
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// 覆盖站点里已有的同名主题文件
-        #[arg(long)]
-        force: bool,
-    },
-}
 
 fn theme_command(action: ThemeAction) -> ExitCode {
     let ThemeAction::Copy { root, force } = action;
@@ -184,7 +65,10 @@ fn disable_huge_pages() {
 
 fn main() -> ExitCode {
     disable_huge_pages();
-    let cli = Cli::parse();
+    let cli = match fangpian::cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match cli.command {
         Command::Build {
             root,
@@ -328,6 +212,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Theme { action } => theme_command(action),
+        Command::Completions { shell } => {
+            fangpian::cli::completions(shell, &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            print!("{}", fangpian::cli::man_page());
+            ExitCode::SUCCESS
+        }
         Command::Init { dir, force } => match fangpian::scaffold::init(&dir, force) {
             Ok(files) => {
                 println!(

@@ -2,6 +2,10 @@
 //! (vendor/minify-html-onepass/PATCHED.md) must give exactly what the published crate gives.
 //! The expected strings were produced by the unpatched minify-html-onepass 0.18.1; each case
 //! stops a run of plain text in a different way (whitespace, entity, `<`, end of element).
+//! The second patch keeps `</head>`, `</body>` and `</html>` (issue #22: Pagefind and other tools
+//! that do not parse HTML fully need them); the last tests check that in built pages too.
+
+mod common;
 
 use fangpian::render::minify;
 
@@ -55,4 +59,50 @@ fn tags_after_text_are_still_minified() {
         "<p>电话 <a href=\"tel:96110\">96110</a> 。</p>",
         "<p>电话 <a href=tel:96110>96110</a> 。",
     );
+}
+
+#[test]
+fn document_end_tags_are_kept_and_other_optional_end_tags_are_not() {
+    check(
+        "<!DOCTYPE html>\n<html lang=zh-CN>\n<head>\n  <title>防骗</title>\n</head>\n<body>\n  <p>一</p>\n  <p>二</p>\n</body>\n</html>\n",
+        "<!DOCTYPE html><html lang=zh-CN><head><title>防骗</title></head><body><p>一<p>二</body></html>",
+    );
+}
+
+#[test]
+fn end_tags_missing_from_the_source_are_not_invented() {
+    check(
+        "<html><head><title>t</title><body><p>一",
+        "<html><head><title>t</title><body><p>一",
+    );
+}
+
+#[test]
+fn every_built_page_keeps_head_and_body_end_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_site(dir.path());
+    let out = common::run_in(dir.path(), &["--no-print"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let pages: Vec<_> = walkdir::WalkDir::new(dir.path().join("public"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert!(pages.len() > 5, "only {} pages built", pages.len());
+    for page in pages {
+        let html = std::fs::read_to_string(&page).unwrap();
+        let head = html.find("</head>");
+        let body = html.find("<body");
+        assert!(
+            head.is_some() && body.is_some() && head < body,
+            "{}: no </head> before <body>",
+            page.display()
+        );
+        assert!(
+            html.trim_end().ends_with("</body></html>"),
+            "{}: does not end with </body></html>",
+            page.display()
+        );
+        assert!(!html.contains("\n  "), "{}: not minified", page.display());
+    }
 }

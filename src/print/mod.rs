@@ -6,6 +6,9 @@
 pub mod cache;
 pub mod data;
 mod engine;
+
+/// The exact Typst version posters are made with (shown by `fangpian --version`).
+pub use engine::TYPST_VERSION;
 pub mod variants;
 
 use std::collections::BTreeMap;

@@ -9,6 +9,7 @@ use crate::proc::Processor;
 use crate::unit::bang::process_bang;
 use crate::unit::comment::process_comment;
 use crate::unit::instruction::process_instruction;
+use crate::unit::tag::keeps_end_tag;
 use crate::unit::tag::process_tag;
 use crate::unit::tag::MaybeClosingTag;
 use minify_html_common::gen::codepoints::TAG_NAME_CHAR;
@@ -183,7 +184,11 @@ pub fn process_content(
       }
       ContentType::End => {
         if prev_sibling_closing_tag
-          .exists_and(|prev_tag| !can_omit_as_last_node(proc.get_or_empty(parent), &proc[prev_tag]))
+          .exists_and(|prev_tag| {
+            // fangpian patch: `</head>`, `</body>` and `</html>` are always kept.
+            keeps_end_tag(&proc[prev_tag])
+              || !can_omit_as_last_node(proc.get_or_empty(parent), &proc[prev_tag])
+          })
         {
           prev_sibling_closing_tag.write(proc);
         };

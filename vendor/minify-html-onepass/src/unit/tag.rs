@@ -24,6 +24,14 @@ use minify_html_common::spec::tag::omission::can_omit_as_before;
 use minify_html_common::spec::tag::omission::can_omit_as_last_node;
 use minify_html_common::spec::tag::void::VOID_TAGS;
 
+/// The end tags kept even where HTML lets them be omitted (fangpian patch): `</head>`,
+/// `</body>` and `</html>`. Tools that read pages without a full HTML parser (Pagefind among them)
+/// look for them; they cost 21 bytes a page. Only end tags present in the source are written, so
+/// the output still never grows past the input.
+pub fn keeps_end_tag(name: &[u8]) -> bool {
+  matches!(name, b"head" | b"body" | b"html")
+}
+
 #[derive(Copy, Clone)]
 enum TagType {
   ScriptJs,
@@ -93,7 +101,9 @@ pub fn process_tag(
   source_tag_name: ProcessorRange,
 ) -> ProcessingResult<MaybeClosingTag> {
   if prev_sibling_closing_tag
-    .exists_and(|prev_tag| !can_omit_as_before(&proc[prev_tag], &proc[source_tag_name]))
+    .exists_and(|prev_tag| {
+      keeps_end_tag(&proc[prev_tag]) || !can_omit_as_before(&proc[prev_tag], &proc[source_tag_name])
+    })
   {
     prev_sibling_closing_tag.write(proc);
   };
