@@ -8,6 +8,7 @@ pub mod boundary;
 pub mod build;
 pub mod checks;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod confusables;
 pub mod content;

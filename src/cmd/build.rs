@@ -1,0 +1,66 @@
+//! `fangpian build`: the whole site, written atomically, with a one-line summary.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::build::{self, Options};
+use crate::diag::Failure;
+
+use super::{count, print_all};
+
+/// The arguments of `build`.
+pub(super) struct Args {
+    pub root: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub no_print: bool,
+    pub force: bool,
+    pub offline: bool,
+}
+
+pub(super) fn run(a: Args) -> ExitCode {
+    let opts = Options {
+        root: build::root_or_cwd(a.root.as_deref()),
+        out: a.out,
+        base_url: a.base_url,
+        drafts: a.drafts,
+        no_print: a.no_print,
+        force: a.force,
+        offline: a.offline,
+        progress: true,
+    };
+    // The process exits right after: its memory goes back to the system at once, so the site model
+    // is not freed piece by piece (that took 20-30 ms for 10,000 pages).
+    let built = build::build_keep(&opts).map(|(report, kept)| {
+        std::mem::forget(kept);
+        report
+    });
+    match built {
+        Ok(report) => {
+            print_all(&report.warnings);
+            let print = if a.no_print {
+                "未生成 PDF（--no-print）".to_string()
+            } else {
+                format!(
+                    "{} 份海报和三折页 PDF（新排版 {} 份）",
+                    report.posters, report.compiled
+                )
+            };
+            println!(
+                "完成：{} 个网页，{print}，{} 条警告，用时 {:.2} 秒 → {}",
+                report.html_pages,
+                report.warnings.len(),
+                report.elapsed.as_secs_f64(),
+                report.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(Failure(diags)) => {
+            print_all(&diags);
+            let (e, w) = count(&diags);
+            eprintln!("构建失败：{e} 个错误，{w} 条警告。已发布的网站没有任何改动。");
+            ExitCode::from(1)
+        }
+    }
+}

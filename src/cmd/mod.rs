@@ -1,0 +1,96 @@
+//! The commands of the `fangpian` program, one file each: each takes its parsed arguments, runs the
+//! library, prints its result and diagnostics in Chinese and returns the exit code (0 success, 1
+//! content or user error; usage errors, 2, are the command line's, see [`crate::cli`]).
+
+use std::process::ExitCode;
+
+use crate::cli::Command;
+use crate::diag::Diagnostic;
+
+mod build;
+mod check;
+mod init;
+mod new;
+mod serve;
+mod theme;
+
+/// Run one parsed command.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+            no_print,
+            force,
+            offline,
+        } => build::run(build::Args {
+            root,
+            out,
+            base_url,
+            drafts,
+            no_print,
+            force,
+            offline,
+        }),
+        Command::Check {
+            root,
+            drafts,
+            strict,
+            format,
+        } => check::run(root, drafts, strict, &format),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            allow_host,
+            open,
+            drafts,
+            out,
+        } => serve::run(serve::Args {
+            root,
+            port,
+            bind,
+            allow_host,
+            open,
+            drafts,
+            out,
+        }),
+        Command::New {
+            kind,
+            title,
+            slug,
+            root,
+        } => new::run(&kind, &title, slug.as_deref(), root),
+        Command::Theme { action } => theme::run(action),
+        Command::Completions { shell } => {
+            crate::cli::completions(shell, &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            print!("{}", crate::cli::man_page());
+            ExitCode::SUCCESS
+        }
+        Command::Init { dir, force } => init::run(&dir, force),
+    }
+}
+
+/// Print diagnostics to stderr, each rendered with its code, place and hint.
+fn print_all(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{}", d.render());
+    }
+}
+
+/// Errors and warnings among `diags`.
+fn count(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+/// Exit code 1 after printing one diagnostic.
+fn fail(d: Diagnostic) -> ExitCode {
+    print_all(&[d]);
+    ExitCode::from(1)
+}
