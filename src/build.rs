@@ -11,9 +11,10 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Failure, codes};
 use crate::feeds;
 use crate::hotlines::Hotlines;
+use crate::markdown::Bodies;
 use crate::markdown::{self, LinkContext};
 use crate::output::{NullSink, Recorder, Sink, Staging};
-use crate::render::{Bodies, RenderCache, Renderer};
+use crate::render::{RenderCache, Renderer};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 

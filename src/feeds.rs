@@ -1,7 +1,7 @@
 //! Machine-readable outputs: the Atom feed of alerts and cases, `sitemap.xml` and `robots.txt`.
 
 use crate::frontmatter::Kind;
-use crate::render::Bodies;
+use crate::markdown::Bodies;
 use crate::site::Site;
 
 /// XML text escaping.

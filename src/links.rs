@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diag::{Diagnostic, codes, did_you_mean};
+use crate::markdown::Bodies;
 use crate::markdown::Rendered;
-use crate::render::Bodies;
 use crate::site::Site;
 
 /// A rendered body with where it came from: its file (for messages) and its page's URL.

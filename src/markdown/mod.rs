@@ -74,6 +74,12 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Markdown already rendered for every page and section (same indices as the site's lists).
+pub struct Bodies {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
 const SUMMARY_CHARS: usize = 110;
 /// Deeper nesting than this is refused: no real article needs it, and rendering and minifying
 /// pathological nesting would exhaust the stack.
