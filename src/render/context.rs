@@ -9,9 +9,12 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
+use crate::frontmatter::PrintFields;
 use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::Bodies;
-use crate::site::Site;
+use crate::site::{Site, Taxonomy, Term};
+
+use super::values::*;
 
 use super::Renderer;
 use super::finish::QR_MARKER;
@@ -42,36 +45,54 @@ pub(super) fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
     } else {
         &p.meta.description
     };
-    let mut v = json!({
-        "title": p.meta.title,
-        "description": description,
-        "path": p.path,
-        "permalink": site.config.permalink(&p.path),
-        "date": p.meta.date.map(|d| d.ymd()),
-        "kind": p.kind,
-        "kind_label": p.kind.label(),
-    });
-    match &p.meta.fields {
-        KindFields::Alert { level, expires } => {
-            v["level"] = json!(level.text());
-            v["level_class"] = json!(level.css());
-            v["expires"] = json!(expires.map(|d| d.ymd()));
-            v["expired"] = json!(expires.is_some_and(|d| d.date < site.today));
-        }
+    let fields = match &p.meta.fields {
+        KindFields::Alert { level, expires } => Some(SummaryFields::Alert {
+            level: level.text(),
+            level_class: level.css(),
+            expires: expires.map(|d| d.ymd()),
+            expired: expires.is_some_and(|d| d.date < site.today),
+        }),
         KindFields::Tactic {
             category: Some(c), ..
-        } => v["category"] = json!(c.value),
-        KindFields::Case { region, amount, .. } => {
-            v["region"] = json!(region);
-            v["amount"] = json!(amount);
-        }
-        KindFields::Print(f) => {
-            v["headline"] = json!(f.headline);
-            v["size"] = json!(f.sizes_or(&site.config.print.paper)[0]);
-        }
-        _ => {}
+        } => Some(SummaryFields::Tactic { category: &c.value }),
+        KindFields::Case { region, amount, .. } => Some(SummaryFields::Case { region, amount }),
+        KindFields::Print(f) => Some(SummaryFields::Print {
+            headline: &f.headline,
+            size: f.sizes_or(&site.config.print.paper).swap_remove(0),
+        }),
+        _ => None,
+    };
+    to_value(Summary {
+        title: &p.meta.title,
+        description,
+        path: &p.path,
+        permalink: site.config.permalink(&p.path),
+        date: p.meta.date.map(|d| d.ymd()),
+        kind: p.kind,
+        kind_label: p.kind.label(),
+        fields,
+    })
+}
+
+/// A term without its pages.
+fn term_value(term: &Term) -> TermValue<'_> {
+    TermValue {
+        name: &term.name,
+        slug: &term.slug,
+        path: &term.path,
+        page_count: term.pages.len(),
+        pages: None,
     }
-    v
+}
+
+/// A taxonomy, with its terms when `with_terms`.
+pub(super) fn taxonomy_value(t: &Taxonomy, with_terms: bool) -> TaxonomyValue<'_> {
+    TaxonomyValue {
+        name: t.name,
+        title: t.title,
+        path: t.path(),
+        terms: with_terms.then(|| t.terms.iter().map(term_value).collect()),
+    }
 }
 
 /// Tactic page → the cases that name it in `tactics`, newest first.
@@ -89,49 +110,37 @@ pub(super) fn cases_by_tactic(site: &Site) -> HashMap<usize, Vec<usize>> {
     cases_by_tactic
 }
 
-pub(super) fn link(title: &str, path: &str) -> Value {
-    json!({ "title": title, "path": path })
-}
-
 impl RenderCache {
     pub fn new(site: &Site, bodies: &Bodies) -> Self {
         let c = &site.config;
-        let hotlines: Vec<Value> = site.hotlines.list.iter().map(|h| json!(h)).collect();
-        let primary: Vec<Value> = site
-            .hotlines
-            .primary()
-            .into_iter()
-            .map(|h| json!(h))
-            .collect();
-        let root = &site.sections[0];
-        let nav: Vec<Value> = root
+        let hotlines = to_value(&site.hotlines.list);
+        let primary = to_value(site.hotlines.primary());
+        let nav: Vec<NavItem> = site.sections[0]
             .subsections
             .iter()
             .map(|&s| {
                 let s = &site.sections[s];
-                json!({ "title": s.meta.title, "path": s.path, "kind": s.kind, "description": s.meta.description })
+                NavItem {
+                    title: &s.meta.title,
+                    path: &s.path,
+                    kind: s.kind,
+                    description: &s.meta.description,
+                }
             })
             .collect();
-        let mut taxonomies = serde_json::Map::new();
-        for t in &site.taxonomies {
-            let terms: Vec<Value> = t
-                .terms
-                .iter()
-                .map(|term| json!({ "name": term.name, "slug": term.slug, "path": term.path, "page_count": term.pages.len() }))
-                .collect();
-            taxonomies.insert(
-                t.name.to_string(),
-                json!({ "name": t.name, "title": t.title, "path": t.path(), "terms": terms }),
-            );
-        }
-        let config = json!({
-            "title": c.title,
-            "base_url": c.base_url,
-            "language": c.language,
-            "organization": c.organization,
-            "description": c.description,
-            "categories": c.categories,
-            "extra": c.extra,
+        let taxonomies: BTreeMap<&str, TaxonomyValue> = site
+            .taxonomies
+            .iter()
+            .map(|t| (t.name, taxonomy_value(t, true)))
+            .collect();
+        let config = to_value(ConfigValue {
+            title: &c.title,
+            base_url: &c.base_url,
+            language: &c.language,
+            organization: &c.organization,
+            description: &c.description,
+            categories: &c.categories,
+            extra: &c.extra,
         });
         // In parallel: building 10,000 summaries on one thread held up the page rendering by ~50 ms.
         let summaries = (0..site.pages.len())
@@ -143,11 +152,11 @@ impl RenderCache {
             globals: Arc::new(
                 [
                     ("config", config),
-                    ("hotlines", Value::Array(hotlines)),
-                    ("primary_hotlines", Value::Array(primary)),
-                    ("nav", Value::Array(nav)),
-                    ("taxonomies", Value::Object(taxonomies)),
-                    ("today", json!(ymd(site.today))),
+                    ("hotlines", hotlines),
+                    ("primary_hotlines", primary),
+                    ("nav", to_value(nav)),
+                    ("taxonomies", to_value(taxonomies)),
+                    ("today", Value::from(ymd(site.today))),
                 ]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
@@ -183,7 +192,7 @@ impl RenderCache {
     }
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
     pub(super) fn context(&self, path: &str) -> Context {
         self.context_with(path, Vec::new())
     }
@@ -222,18 +231,28 @@ impl Renderer<'_> {
         )
     }
 
-    pub(super) fn term_links(
-        &self,
+    pub(super) fn term_links<'s>(
+        &'s self,
         taxonomy: usize,
-        names: impl Iterator<Item = String>,
-    ) -> Vec<Value> {
+        names: impl Iterator<Item = &'s str>,
+    ) -> Vec<TermLink<'s>> {
         let tax = &self.site.taxonomies[taxonomy];
         names
-            .filter_map(|n| {
-                tax.term(&n)
-                    .map(|t| json!({ "name": t.name, "path": t.path }))
+            .filter_map(|n| tax.term(n))
+            .map(|t| TermLink {
+                name: &t.name,
+                path: &t.path,
             })
             .collect()
+    }
+
+    /// A link to the page an `@/` reference points to.
+    fn page_link(&self, r: &str) -> Option<Link<'a>> {
+        let q = self.site.page_for_link(r)?;
+        Some(Link {
+            title: &q.meta.title,
+            path: &q.path,
+        })
     }
 
     /// The full data of one page for its template.
@@ -242,32 +261,40 @@ impl Renderer<'_> {
         let p = &site.pages[i];
         let body = &self.bodies.pages[i];
         let sec = site.section_of(p);
-        let mut v = self.cache.summaries[i].clone();
-        v["content"] = json!(body.html);
-        v["summary"] = json!(body.summary);
-        v["toc"] = json!(body.toc);
-        v["reading_minutes"] = json!(reading_minutes(body.chars));
-        v["char_count"] = json!(body.chars);
-        v["updated"] = json!(p.meta.updated.map(|d| d.ymd()));
-        v["date_iso"] = json!(p.meta.date.map(|d| d.rfc3339()));
-        v["extra"] = p.meta.extra.clone();
-        v["slug"] = json!(p.slug);
-        v["section"] = link(&sec.meta.title, &sec.path);
-        v["tags"] = json!(self.term_links(0, p.meta.tags.iter().cloned()));
-        let mut cats: Vec<String> = p.meta.categories.iter().map(|c| c.value.clone()).collect();
+        let mut cats: Vec<&str> = p.meta.categories.iter().map(|c| c.value.as_str()).collect();
         if let KindFields::Tactic {
             category: Some(c), ..
         } = &p.meta.fields
-            && !cats.contains(&c.value)
+            && !cats.contains(&c.value.as_str())
         {
-            cats.insert(0, c.value.clone());
+            cats.insert(0, &c.value);
         }
-        v["categories"] = json!(self.term_links(1, cats.into_iter()));
-        let page_link = |r: &str| -> Option<Value> {
-            let q = site.page_for_link(r)?;
-            Some(link(&q.meta.title, &q.path))
-        };
-        match &p.meta.fields {
+        to_value(PageValue {
+            list: self.cache.summaries[i].clone(),
+            content: &body.html,
+            summary: &body.summary,
+            toc: &body.toc,
+            reading_minutes: reading_minutes(body.chars),
+            char_count: body.chars,
+            updated: p.meta.updated.map(|d| d.ymd()),
+            date_iso: p.meta.date.map(|d| d.rfc3339()),
+            extra: &p.meta.extra,
+            slug: &p.slug,
+            section: Link {
+                title: &sec.meta.title,
+                path: &sec.path,
+            },
+            tags: self.term_links(0, p.meta.tags.iter().map(String::as_str)),
+            categories: self.term_links(1, cats.into_iter()),
+            fields: self.page_fields(i),
+        })
+    }
+
+    /// The fields only articles of page `i`'s kind have.
+    fn page_fields(&self, i: usize) -> Option<PageFields<'a>> {
+        let site = self.site;
+        let p = &site.pages[i];
+        Some(match &p.meta.fields {
             KindFields::Case {
                 region,
                 amount,
@@ -275,97 +302,113 @@ impl Renderer<'_> {
                 outcome,
                 source,
                 tactics,
-            } => {
-                v["region"] = json!(region);
-                v["amount"] = json!(amount);
-                v["victims"] = json!(victims);
-                v["outcome"] = json!(outcome);
-                v["source"] = json!(source);
-                v["tactics"] = json!(
-                    tactics
-                        .iter()
-                        .filter_map(|t| page_link(&t.value))
-                        .collect::<Vec<_>>()
-                );
-            }
+            } => PageFields::Case {
+                region,
+                amount,
+                victims: *victims,
+                outcome,
+                source,
+                tactics: tactics
+                    .iter()
+                    .filter_map(|t| self.page_link(&t.value))
+                    .collect(),
+            },
             KindFields::Tactic {
                 category,
                 warning_signs,
                 what_to_do,
                 legal_basis,
                 reviewed,
-            } => {
-                v["category"] = json!(category.as_ref().map(|c| c.value.clone()));
-                v["category_path"] = json!(
-                    category
-                        .as_ref()
-                        .and_then(|c| site.taxonomies[1].term(&c.value))
-                        .map(|t| t.path.clone())
-                );
-                v["warning_signs"] = json!(warning_signs);
-                v["what_to_do"] = json!(what_to_do);
-                v["legal_basis"] = json!(legal_basis);
-                v["reviewed"] = json!(reviewed.as_ref().map(|d| d.value.ymd()));
-                // Cases that name this tactic.
-                let cases: Vec<Value> = self
-                    .cache
-                    .cases_by_tactic
-                    .get(&i)
-                    .into_iter()
-                    .flatten()
-                    .map(|&c| link(&site.pages[c].meta.title, &site.pages[c].path))
-                    .collect();
-                v["cases"] = json!(cases);
-            }
-            KindFields::Print(f) => {
-                let texts = crate::print::data::texts(site, p, f);
-                v["orientation"] = json!(f.orientation);
-                v["layout"] = json!(f.layout.as_ref().map(|l| l.value.clone()));
-                v["headline"] = json!(texts.headline);
-                v["slogan"] = json!(texts.slogan);
-                v["points"] = json!(texts.points);
-                v["sizes"] = json!(f.sizes_or(&site.config.print.paper));
-                v["print"] = self.cache.print.get(&i).cloned().unwrap_or(Value::Null);
-                v["poster_hotlines"] = json!(
-                    f.hotlines
-                        .iter()
-                        .filter_map(|h| site.hotlines.get(&h.value))
-                        .collect::<Vec<_>>()
-                );
-                v["qr"] = json!(f.qr.as_ref().map(|q| site.absolute_url(&q.value)));
-                v["source_page"] = json!(f.source.as_ref().and_then(|s| page_link(&s.value)));
-            }
-            _ => {}
+            } => PageFields::Tactic {
+                category: category.as_ref().map(|c| c.value.as_str()),
+                category_path: category
+                    .as_ref()
+                    .and_then(|c| site.taxonomies[1].term(&c.value))
+                    .map(|t| t.path.as_str()),
+                warning_signs,
+                what_to_do,
+                legal_basis,
+                reviewed: reviewed.as_ref().map(|d| d.value.ymd()),
+                cases: self.cases_of(i),
+            },
+            KindFields::Print(f) => PageFields::Print(Box::new(self.print_page(i, f))),
+            _ => return None,
+        })
+    }
+
+    /// The cases that name tactic `i`, newest first.
+    fn cases_of(&self, i: usize) -> Vec<Link<'a>> {
+        let pages = &self.site.pages;
+        let cases = self.cache.cases_by_tactic.get(&i).into_iter().flatten();
+        cases
+            .map(|&c| Link {
+                title: &pages[c].meta.title,
+                path: &pages[c].path,
+            })
+            .collect()
+    }
+
+    fn print_page(&self, i: usize, f: &'a PrintFields) -> PrintPage<'a> {
+        let site = self.site;
+        let texts = crate::print::data::texts(site, &site.pages[i], f);
+        PrintPage {
+            orientation: &f.orientation,
+            layout: f.layout.as_ref().map(|l| l.value.as_str()),
+            headline: texts.headline,
+            slogan: texts.slogan,
+            points: texts.points,
+            sizes: f.sizes_or(&site.config.print.paper),
+            print: self.cache.print.get(&i).cloned().unwrap_or(Value::Null),
+            poster_hotlines: f
+                .hotlines
+                .iter()
+                .filter_map(|h| site.hotlines.get(&h.value))
+                .collect(),
+            qr: f.qr.as_ref().map(|q| site.absolute_url(&q.value)),
+            source_page: f.source.as_ref().and_then(|s| self.page_link(&s.value)),
         }
-        v
     }
 
     pub(super) fn section_value(&self, s: usize) -> Value {
         let site = self.site;
         let sec = &site.sections[s];
-        let body = &self.bodies.sections[s];
-        let pages = self.summaries_of(&sec.pages);
-        let subsections: Vec<Value> = sec
+        let subsections = sec
             .subsections
             .iter()
             .map(|&c| {
                 let c = &site.sections[c];
-                json!({ "title": c.meta.title, "path": c.path, "description": c.meta.description, "page_count": c.pages.len(), "kind": c.kind })
+                SubsectionValue {
+                    title: &c.meta.title,
+                    path: &c.path,
+                    description: &c.meta.description,
+                    page_count: c.pages.len(),
+                    kind: c.kind,
+                }
             })
             .collect();
-        let mut v = json!({
-            "title": sec.meta.title,
-            "description": sec.meta.description,
-            "content": body.html,
-            "path": sec.path,
-            "permalink": site.config.permalink(&sec.path),
-            "kind": sec.kind,
-            "kind_label": sec.kind.label(),
-            "extra": sec.meta.extra,
-            "subsections": subsections,
+        let mut v = to_value(SectionValue {
+            title: &sec.meta.title,
+            description: &sec.meta.description,
+            content: &self.bodies.sections[s].html,
+            path: &sec.path,
+            permalink: site.config.permalink(&sec.path),
+            kind: sec.kind,
+            kind_label: sec.kind.label(),
+            extra: &sec.meta.extra,
+            subsections,
+            pages: Value::Null,
         });
-        // Moved in: `json!` would serialise the list into yet another copy.
-        v["pages"] = pages;
+        // Moved in after serializing: serializing the list would copy it once more.
+        v["pages"] = self.summaries_of(&sec.pages);
+        v
+    }
+
+    /// `term`: a term of taxonomy `t` with its pages' summaries.
+    pub(super) fn term_value(&self, t: usize, k: usize) -> Value {
+        let term = &self.site.taxonomies[t].terms[k];
+        let mut v = to_value(term_value(term));
+        // Moved in after serializing: serializing the list would copy it once more.
+        v["pages"] = self.summaries_of(&term.pages);
         v
     }
 

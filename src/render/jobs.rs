@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::diag::{Diagnostic, codes};
 use crate::output::Sink;
 use crate::theme::tera_error_text;
 
 use super::Renderer;
+use super::context::taxonomy_value;
+use super::values::to_value;
 
 /// One HTML file to write.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,10 +128,7 @@ impl Renderer<'_> {
     pub(super) fn render_taxonomy_list(&self, t: usize, sink: &dyn Sink) -> JobResult {
         let tax = &self.site.taxonomies[t];
         let mut ctx = self.context(&tax.path());
-        ctx.insert(
-            "taxonomy",
-            &json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
-        );
+        ctx.insert("taxonomy", &taxonomy_value(tax, false));
         let terms = self
             .cache
             .globals
@@ -145,17 +143,11 @@ impl Renderer<'_> {
     pub(super) fn render_term(&self, t: usize, k: usize, sink: &dyn Sink) -> JobResult {
         let tax = &self.site.taxonomies[t];
         let term = &tax.terms[k];
-        let mut term_v = json!({ "name": term.name, "slug": term.slug, "path": term.path, "page_count": term.pages.len() });
-        // Moved in: `json!` would serialise the list into yet another copy.
-        term_v["pages"] = self.summaries_of(&term.pages);
         let ctx = self.context_with(
             &term.path,
             vec![
-                (
-                    "taxonomy",
-                    json!({ "name": tax.name, "title": tax.title, "path": tax.path() }),
-                ),
-                ("term", term_v),
+                ("taxonomy", to_value(taxonomy_value(tax, false))),
+                ("term", self.term_value(t, k)),
             ],
         );
         let what = format!(" {} ", term.path);

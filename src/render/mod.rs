@@ -10,6 +10,7 @@ use crate::theme::Theme;
 mod context;
 mod finish;
 mod jobs;
+pub mod values;
 
 pub use context::RenderCache;
 pub use finish::minify;
