@@ -108,6 +108,21 @@ enum Command {
         #[command(subcommand)]
         action: ThemeAction,
     },
+    /// 构建并发布到对象存储（site.toml 的 [deploy]）：只上传有变化的文件，删除网站上多余的文件
+    Deploy {
+        /// 站点根目录，默认当前目录
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// 构建输出目录（发布的就是它），默认 站点根目录/public
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 只列出要上传和删除的文件，不改动网站上的任何文件
+        #[arg(long)]
+        dry_run: bool,
+        /// 允许删除的文件数超过 [deploy] 的 max_deletes（默认 256）
+        #[arg(long)]
+        force_delete: bool,
+    },
     /// 在一个新文件夹里生成示例站点
     Init {
         /// 要创建的文件夹
@@ -151,6 +166,21 @@ fn theme_command(action: ThemeAction) -> ExitCode {
         }
         Err(d) => {
             print_all(&[d]);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn deploy_command(opts: fangpian::deploy::DeployOptions) -> ExitCode {
+    match fangpian::deploy::run(&opts) {
+        Ok(summary) => {
+            print_all(&summary.build_warnings);
+            ExitCode::SUCCESS
+        }
+        Err(Failure(diags)) => {
+            print_all(&diags);
+            let (e, _) = count(&diags);
+            eprintln!("发布失败：{e} 个错误。");
             ExitCode::from(1)
         }
     }
@@ -328,6 +358,21 @@ fn main() -> ExitCode {
             }
         }
         Command::Theme { action } => theme_command(action),
+        Command::Deploy {
+            root,
+            out,
+            dry_run,
+            force_delete,
+        } => deploy_command(fangpian::deploy::DeployOptions {
+            build: Options {
+                root: build::root_or_cwd(root.as_deref()),
+                out,
+                progress: true,
+                ..Options::default()
+            },
+            dry_run,
+            force_delete,
+        }),
         Command::Init { dir, force } => match fangpian::scaffold::init(&dir, force) {
             Ok(files) => {
                 println!(
