@@ -73,12 +73,12 @@ fn site_toml(port: u16, max_deletes: usize) -> String {
     )
 }
 
-fn deploy_cmd(root: &Path, secret: &str, extra: &[&str]) -> Command {
+fn deploy_cmd(root: &Path, key: &str, extra: &[&str]) -> Command {
     let mut c = bin();
     c.args(["deploy", "--root", root.to_str().unwrap()])
         .args(extra)
-        .env("AWS_ACCESS_KEY_ID", KEY)
-        .env("AWS_SECRET_ACCESS_KEY", secret);
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", if key == KEY { KEY } else { "wrong-secret-xyz" });
     c
 }
 
@@ -251,8 +251,10 @@ fn deploy_uploads_only_changes_guards_deletions_and_survives_a_lost_server() {
     assert_eq!(summary(&forced).1, planned);
     assert_eq!(remote(port).len(), published(root).len());
 
-    // A wrong secret: a Chinese error naming the cause, exit 1, the secret never printed.
-    let wrong = deploy_cmd(root, "wrong-secret-xyz", &[]).output().unwrap();
+    // A key the server does not know (s3rver checks key ids, not SigV4 signatures): a Chinese error
+    // naming the cause, exit 1, the secret never printed, nothing changed.
+    let keys_before = remote(port);
+    let wrong = deploy_cmd(root, "NOSUCHKEY", &[]).output().unwrap();
     assert_eq!(wrong.status.code(), Some(1));
     let err = stderr(&wrong);
     assert!(
@@ -260,6 +262,7 @@ fn deploy_uploads_only_changes_guards_deletions_and_survives_a_lost_server() {
         "{err}"
     );
     assert!(!err.contains("wrong-secret-xyz") && !stdout(&wrong).contains("wrong-secret-xyz"));
+    assert_eq!(remote(port), keys_before);
 
     stopped_server_mid_deploy(&bin, server, root);
 }
