@@ -164,7 +164,7 @@ pub fn server_error(
     file: Option<&str>,
     e: &S3Error,
 ) -> Diagnostic {
-    let what = file.map_or(String::new(), |f| format!(" {f}"));
+    let what = file.map_or(String::new(), |f| format!("「{f}」"));
     let target = format!("{}（存储桶 {}）", cfg.endpoint, cfg.bucket);
     let (status, code, message) = match e {
         S3Error::HttpFailWithBody(status, body) => {
