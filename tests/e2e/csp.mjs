@@ -38,9 +38,14 @@ try {
       window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
   });
   const page = await context.newPage();
-  // The probe of a missing page answers 404 on purpose; Chromium logs that as a console error.
-  const expected404 = (m) => page.url().endsWith("/no-such-page/") && m.text().includes("status of 404");
-  page.on("console", (m) => { if (m.type() === "error" && !expected404(m)) problems.push(`${page.url()}: console: ${m.text()}`); });
+  // Responses with an error status are reported with their address (below); Chromium's console
+  // line for them ("Failed to load resource") does not name it.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`${page.url()}: console: ${m.text()}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/no-such-page/")) problems.push(`${page.url()}: HTTP ${r.status()} for ${r.url()}`);
+  });
   page.on("pageerror", (e) => problems.push(`${page.url()}: page error: ${e.message}`));
   page.on("requestfailed", (r) => problems.push(`${page.url()}: request failed: ${r.url()}`));
   page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) problems.push(`${page.url()}: external request ${r.url()}`); });

@@ -13,6 +13,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 [ -x "$bin" ] || { echo "no fangpian binary at $bin (cargo build, or set FANGPIAN_BIN)" >&2; exit 1; }
 [ -x "$nginx" ] || { echo "nginx is not installed: apt-get install nginx" >&2; exit 1; }
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers run as another user
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -22,7 +23,7 @@ raise SystemExit(0 if "```nginx\n" + conf + "```" in open("README.md", encoding=
 PY
 "$bin" init "$work/site" >/dev/null
 printf '\n[output]\nprecompress = true\n' >>"$work/site/site.toml"
-"$bin" build --root "$work/site" >/dev/null
+"$bin" build --root "$work/site" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 public="$work/site/public"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
