@@ -152,7 +152,9 @@ fn changed(
     a: &std::collections::BTreeMap<String, Vec<u8>>,
     b: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> usize {
-    b.iter().filter(|(k, v)| a.get(*k) != Some(v)).count()
+    b.iter()
+        .filter(|(k, v)| a.get(k.as_str()) != Some(*v))
+        .count()
 }
 
 #[test]
@@ -432,4 +434,97 @@ fn discard_unfinished_writes(dir: &Path) {
             }
         }
     }
+}
+
+/// The stylesheet and script a page loads are named by their content: same bytes as the plain file,
+/// a new name when the file changes, so a cached old stylesheet never meets a new page.
+#[test]
+fn pages_load_fingerprinted_assets() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    small_site(root);
+    let linked = |root: &Path| -> Vec<String> {
+        let html = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+        let mut refs: Vec<String> = hrefs(&html)
+            .into_iter()
+            .filter(|h| h.ends_with(".css") || h.ends_with(".js"))
+            .collect();
+        refs.sort();
+        refs
+    };
+    assert_ok(&run_in(root, &["--no-print"]));
+    let first = linked(root);
+    assert_eq!(first.len(), 2, "{first:?}");
+    for r in &first {
+        let name = r.trim_start_matches('/');
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        let (plain, hash) = stem.rsplit_once('.').unwrap();
+        assert_eq!(hash.len(), 10, "{r}");
+        let public = root.join("public");
+        assert_eq!(
+            std::fs::read(public.join(name)).unwrap(),
+            std::fs::read(public.join(format!("{plain}.{ext}"))).unwrap()
+        );
+    }
+    assert_ok(&run_in(root, &["--no-print"]));
+    assert_eq!(linked(root), first, "not deterministic");
+    let css = std::fs::read_to_string(root.join("public/fangpian.css")).unwrap();
+    write(
+        root,
+        "static/fangpian.css",
+        &format!("{css}\n.new-rule{{color:red}}\n"),
+    );
+    assert_ok(&run_in(root, &["--no-print"]));
+    let second = linked(root);
+    let css_of = |v: &[String]| v.iter().find(|r| r.ends_with(".css")).cloned().unwrap();
+    assert_ne!(css_of(&second), css_of(&first));
+    assert_eq!(
+        second.iter().find(|r| r.ends_with(".js")),
+        first.iter().find(|r| r.ends_with(".js"))
+    );
+}
+
+/// `[output] precompress = true`: a `.gz` and a `.br` beside each text file that unpack to it, the
+/// same bytes on every build, none beside PDFs and images; deploy does not publish them.
+#[test]
+fn precompressed_copies_for_nginx() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    small_site(root);
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    write(
+        root,
+        "site.toml",
+        &format!("{toml}\n[output]\nprecompress = true\n"),
+    );
+    write(root, "static/files/notice.pdf", &"%PDF-1.7 ".repeat(100));
+    assert_ok(&run_in(root, &["--no-print"]));
+    let first = tree(&root.join("public"));
+    let html = &first["index.html"];
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&first["index.html.gz"][..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(&unpacked, html);
+    let mut unbr = Vec::new();
+    brotli::BrotliDecompress(&mut &first["index.html.br"][..], &mut unbr).unwrap();
+    assert_eq!(&unbr, html);
+    assert!(first.keys().any(|k| k.ends_with(".css.gz")));
+    assert!(!first.contains_key("files/notice.pdf.gz"));
+    assert_ok(&run_in(root, &["--no-print"]));
+    let mut second = tree(&root.join("public"));
+    let mut first = first;
+    for t in [&mut first, &mut second] {
+        t.remove(".fangpian-build");
+    }
+    assert_eq!(first, second, "precompressed output differs between builds");
+    let local = fangpian::deploy::plan::local_files(&root.join("public")).unwrap();
+    assert!(
+        local
+            .iter()
+            .all(|f| !f.rel.ends_with(".gz") && !f.rel.ends_with(".br"))
+    );
+    assert!(local.iter().any(|f| f.rel == "index.html"));
 }
