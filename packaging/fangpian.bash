@@ -25,6 +25,9 @@ _fangpian() {
             fangpian,completions)
                 cmd="fangpian__subcmd__completions"
                 ;;
+            fangpian,deploy)
+                cmd="fangpian__subcmd__deploy"
+                ;;
             fangpian,help)
                 cmd="fangpian__subcmd__help"
                 ;;
@@ -53,7 +56,7 @@ _fangpian() {
 
     case "${cmd}" in
         fangpian)
-            opts="-V -h --version --help build check serve new theme init completions man help"
+            opts="-V -h --version --help build check serve new theme deploy init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +124,28 @@ _fangpian() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fangpian__subcmd__deploy)
+            opts="-h --root --out --dry-run --force-delete --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

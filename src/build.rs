@@ -360,7 +360,14 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         let loaded = load_with(opts, pb.as_ref())?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         let offline = crate::offline::OfflineSink::new(&staging);
-        let sink: &dyn Sink = if opts.offline { &offline } else { &staging };
+        let compressing = crate::precompress::PrecompressSink::new(&staging);
+        let sink: &dyn Sink = if opts.offline {
+            &offline
+        } else if loaded.site.config.precompress {
+            &compressing
+        } else {
+            &staging
+        };
         let written = write_site(&loaded, &theme, sink, pb.as_ref(), !opts.no_print, false)?;
         Ok((loaded, theme, written))
     })();

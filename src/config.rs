@@ -51,6 +51,10 @@ pub struct SiteConfig {
     pub paragraph_max_chars: usize,
     pub print: PrintConfig,
     pub extra: serde_json::Value,
+    /// `[deploy]`: where `fangpian deploy` publishes (`None` when the site has no such table).
+    pub deploy: Option<crate::deploy::settings::DeployConfig>,
+    /// `[output] precompress`: write `.gz` and `.br` copies beside text files for nginx.
+    pub precompress: bool,
 }
 
 const KEYS: &[&str] = &[
@@ -67,6 +71,8 @@ const KEYS: &[&str] = &[
     "paragraph_max_chars",
     "print",
     "extra",
+    "deploy",
+    "output",
 ];
 const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks"];
 
@@ -211,6 +217,8 @@ impl SiteConfig {
                 print.crop_marks = b;
             }
         }
+        let deploy = crate::deploy::settings::parse_deploy(&t, &mut errs);
+        let precompress = crate::deploy::settings::parse_output(&t, &mut errs);
         let extra = t
             .opt_json("extra", &mut errs)
             .unwrap_or(serde_json::Value::Object(Default::default()));
@@ -231,6 +239,8 @@ impl SiteConfig {
             paragraph_max_chars,
             print,
             extra,
+            deploy,
+            precompress,
         })
     }
 

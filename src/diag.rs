@@ -83,6 +83,16 @@ pub mod codes {
     // E18xx: the preview server
     pub const SERVE_BIND: &str = "E1801";
     pub const SERVE_WATCH: &str = "E1802";
+    // `fangpian deploy` (E1900–E1919).
+    pub const DEPLOY_CONFIG: &str = "E1900";
+    pub const DEPLOY_NOT_CONFIGURED: &str = "E1901";
+    pub const DEPLOY_CREDENTIALS: &str = "E1902";
+    pub const DEPLOY_DENIED: &str = "E1903";
+    pub const DEPLOY_UNREACHABLE: &str = "E1904";
+    pub const DEPLOY_UPLOAD: &str = "E1905";
+    pub const DEPLOY_TOO_MANY_DELETES: &str = "E1906";
+    pub const DEPLOY_DELETE: &str = "E1907";
+    pub const DEPLOY_NO_BUCKET: &str = "E1908";
     // W2xxx: warnings
     pub const STALE_HOTLINE: &str = "W2001";
     pub const UNSAFE_URL: &str = "W2002";

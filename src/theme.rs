@@ -216,7 +216,8 @@ impl Theme {
         layers.add_templates(root, "templates")?;
         layers.add_statics(root, "static")?;
         let templates: Vec<TemplateFile> = layers.templates.into_values().collect();
-        let statics: Vec<(String, StaticSource)> = layers.statics.into_iter().collect();
+        let mut statics: Vec<(String, StaticSource)> = layers.statics.into_iter().collect();
+        let assets = fingerprint_statics(&mut statics);
 
         // Check each template's syntax on its own, to point at the right file and line.
         let mut errs = Vec::new();
@@ -247,6 +248,10 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.register_function("icon", crate::icons::tera_function);
         tera.register_filter("keep_together", keep_together_filter);
+        tera.register_function(
+            "asset_url",
+            move |args: &std::collections::HashMap<String, tera::Value>| asset_url(&assets, args),
+        );
         tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| {
                 vec![
@@ -266,5 +271,69 @@ impl Theme {
 
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
+    }
+}
+
+/// Hex digits of the content hash in a fingerprinted file name (`fangpian.0123456789.css`).
+const FINGERPRINT_LEN: usize = 10;
+
+/// Whether a file name carries a content fingerprint (written by [`fingerprint_statics`]), so its
+/// bytes never change under that name.
+pub fn is_fingerprinted(name: &str) -> bool {
+    let Some((stem, _ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    stem.rsplit_once('.').is_some_and(|(_, hash)| {
+        hash.len() == FINGERPRINT_LEN
+            && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// Add a copy of every CSS and JavaScript static named by its content (`fangpian.css` →
+/// `fangpian.<hash>.css`, blake3, deterministic) and return plain name → `/fingerprinted` path, for
+/// the `asset_url()` template function. The plain name stays, for templates that link it directly.
+fn fingerprint_statics(statics: &mut Vec<(String, StaticSource)>) -> BTreeMap<String, String> {
+    let mut urls = BTreeMap::new();
+    let mut extra = Vec::new();
+    for (rel, src) in statics.iter() {
+        let Some((stem, ext)) = rel.rsplit_once('.') else {
+            continue;
+        };
+        if !matches!(ext, "css" | "js") || is_fingerprinted(rel) {
+            continue;
+        }
+        let hash = match src {
+            StaticSource::Embedded(bytes) => blake3::hash(bytes),
+            StaticSource::Disk(path) => match std::fs::read(path) {
+                Ok(bytes) => blake3::hash(&bytes),
+                // The copy of the plain file reports the error.
+                Err(_) => continue,
+            },
+        };
+        let named = format!("{stem}.{}.{ext}", &hash.to_hex()[..FINGERPRINT_LEN]);
+        urls.insert(rel.clone(), format!("/{named}"));
+        extra.push((named, src.clone()));
+    }
+    statics.extend(extra);
+    statics.sort_by(|a, b| a.0.cmp(&b.0));
+    urls
+}
+
+/// `asset_url(path="fangpian.css")`: the content-fingerprinted address of a theme or site static
+/// CSS or JavaScript file, so a browser's cached copy never mismatches a new page.
+fn asset_url(
+    urls: &BTreeMap<String, String>,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| {
+        tera::Error::msg("asset_url 需要参数 path，例如 asset_url(path=\"fangpian.css\")")
+    })?;
+    let key = path.trim_start_matches('/');
+    match urls.get(key) {
+        Some(url) => Ok(tera::Value::from(url.as_str())),
+        None => Err(tera::Error::msg(format!(
+            "asset_url：static 目录里没有 CSS 或 JavaScript 文件「{key}」（有：{}）",
+            urls.keys().cloned().collect::<Vec<_>>().join("、")
+        ))),
     }
 }

@@ -111,6 +111,21 @@ pub enum Command {
         #[command(subcommand)]
         action: ThemeAction,
     },
+    /// 构建并发布到对象存储（site.toml 的 [deploy]）：只上传有变化的文件，删除网站上多余的文件
+    Deploy {
+        /// 站点根目录，默认当前目录
+        #[arg(long, value_name = "目录")]
+        root: Option<PathBuf>,
+        /// 构建输出目录（发布的就是它），默认 站点根目录/public
+        #[arg(long, value_name = "目录")]
+        out: Option<PathBuf>,
+        /// 只列出要上传和删除的文件，不改动网站上的任何文件
+        #[arg(long)]
+        dry_run: bool,
+        /// 允许删除的文件数超过 [deploy] 的 max_deletes（默认 256）
+        #[arg(long)]
+        force_delete: bool,
+    },
     /// 在一个新文件夹里生成示例站点
     Init {
         /// 要创建的文件夹

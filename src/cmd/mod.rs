@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 
 mod build;
 mod check;
+mod deploy;
 mod init;
 mod new;
 mod serve;
@@ -64,6 +65,12 @@ pub fn run(command: Command) -> ExitCode {
             root,
         } => new::run(&kind, &title, slug.as_deref(), root),
         Command::Theme { action } => theme::run(action),
+        Command::Deploy {
+            root,
+            out,
+            dry_run,
+            force_delete,
+        } => deploy::run(root, out, dry_run, force_delete),
         Command::Completions { shell } => {
             crate::cli::completions(shell, &mut std::io::stdout());
             ExitCode::SUCCESS

@@ -196,18 +196,7 @@ pub fn resolve(out: &Path, uri_path: &str) -> Option<PathBuf> {
 }
 
 fn content_type(path: &Path) -> HeaderValue {
-    let mime = mime_guess::from_path(path).first_or_octet_stream();
-    let text = mime.type_() == mime_guess::mime::TEXT
-        || matches!(
-            mime.subtype().as_str(),
-            "javascript" | "json" | "xml" | "svg"
-        )
-        || mime.essence_str() == "image/svg+xml";
-    let value = if text && mime.get_param("charset").is_none() {
-        format!("{}; charset=utf-8", mime.essence_str())
-    } else {
-        mime.essence_str().to_string()
-    };
+    let value = crate::deploy::plan::content_type(&path.to_string_lossy());
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
 
