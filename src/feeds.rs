@@ -26,16 +26,7 @@ const EPOCH: &str = "1970-01-01T00:00:00Z";
 
 /// Atom feed of the newest alerts and cases, summarised by `bodies` where a page has no description.
 pub fn atom(site: &Site, bodies: &Bodies) -> String {
-    let mut ids: Vec<usize> = site.pages_of_kind(Kind::Alert);
-    ids.extend(site.pages_of_kind(Kind::Case));
-    ids.sort_by(|a, b| {
-        let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
-        pb.meta
-            .date
-            .cmp(&pa.meta.date)
-            .then_with(|| pa.path.cmp(&pb.path))
-    });
-    ids.truncate(FEED_ENTRIES);
+    let ids = feed_pages(site);
     let c = &site.config;
     let updated = ids
         .iter()
@@ -68,55 +59,73 @@ pub fn atom(site: &Site, bodies: &Bodies) -> String {
         xml_escape(&c.permalink("/atom.xml"))
     ));
     x.push_str(&format!("<updated>{updated}</updated>\n"));
-    if !c.organization.is_empty() {
-        x.push_str(&format!(
-            "<author><name>{}</name></author>\n",
-            xml_escape(&c.organization)
-        ));
+    let author = if c.organization.is_empty() {
+        &c.title
     } else {
-        x.push_str(&format!(
-            "<author><name>{}</name></author>\n",
-            xml_escape(&c.title)
-        ));
-    }
+        &c.organization
+    };
+    x.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        xml_escape(author)
+    ));
     x.push_str("<generator>fangpian</generator>\n");
     for i in ids {
-        let p = &site.pages[i];
-        let url = c.permalink(&p.path);
-        let published = p
-            .meta
-            .date
-            .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
-        let updated = p
-            .meta
-            .updated
-            .or(p.meta.date)
-            .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
-        let summary = if p.meta.description.is_empty() {
-            &bodies.pages[i].summary
-        } else {
-            &p.meta.description
-        };
-        x.push_str("<entry>\n");
-        x.push_str(&format!("<title>{}</title>\n", xml_escape(&p.meta.title)));
-        x.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&url)
-        ));
-        x.push_str(&format!("<id>{}</id>\n", xml_escape(&url)));
-        x.push_str(&format!(
-            "<published>{published}</published>\n<updated>{updated}</updated>\n"
-        ));
-        x.push_str(&format!(
-            "<category term=\"{}\" label=\"{}\"/>\n",
-            p.kind.name(),
-            p.kind.label()
-        ));
-        x.push_str(&format!("<summary>{}</summary>\n", xml_escape(summary)));
-        x.push_str("</entry>\n");
+        entry(&mut x, site, bodies, i);
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// The alerts and cases in the feed: newest first, at most [`FEED_ENTRIES`].
+fn feed_pages(site: &Site) -> Vec<usize> {
+    let mut ids: Vec<usize> = site.pages_of_kind(Kind::Alert);
+    ids.extend(site.pages_of_kind(Kind::Case));
+    ids.sort_by(|a, b| {
+        let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
+        pb.meta
+            .date
+            .cmp(&pa.meta.date)
+            .then_with(|| pa.path.cmp(&pb.path))
+    });
+    ids.truncate(FEED_ENTRIES);
+    ids
+}
+
+/// The `<entry>` of page `i`.
+fn entry(x: &mut String, site: &Site, bodies: &Bodies, i: usize) {
+    let p = &site.pages[i];
+    let url = site.config.permalink(&p.path);
+    let published = p
+        .meta
+        .date
+        .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+    let updated = p
+        .meta
+        .updated
+        .or(p.meta.date)
+        .map_or_else(|| EPOCH.to_string(), |d| d.rfc3339());
+    let summary = if p.meta.description.is_empty() {
+        &bodies.pages[i].summary
+    } else {
+        &p.meta.description
+    };
+    x.push_str("<entry>\n");
+    x.push_str(&format!("<title>{}</title>\n", xml_escape(&p.meta.title)));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&url)
+    ));
+    x.push_str(&format!("<id>{}</id>\n", xml_escape(&url)));
+    x.push_str(&format!(
+        "<published>{published}</published>\n<updated>{updated}</updated>\n"
+    ));
+    x.push_str(&format!(
+        "<category term=\"{}\" label=\"{}\"/>\n",
+        p.kind.name(),
+        p.kind.label()
+    ));
+    x.push_str(&format!("<summary>{}</summary>\n", xml_escape(summary)));
+    x.push_str("</entry>\n");
 }
 
 /// Every HTML page of the site with its last-modified date, sorted by path.

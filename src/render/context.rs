@@ -70,6 +70,7 @@ pub(super) fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
         date: p.meta.date.map(|d| d.ymd()),
         kind: p.kind,
         kind_label: p.kind.label(),
+        preview: None,
         fields,
     })
 }

@@ -87,6 +87,10 @@ pub struct Summary<'a> {
     pub kind: Kind,
     /// 案例, 套路, 提示…
     pub kind_label: &'static str,
+    /// A poster's or leaflet's first preview image (`src`, `width`, `height`, `alt`), added once
+    /// print has made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Value>,
     #[serde(flatten)]
     pub fields: Option<SummaryFields<'a>>,
 }
