@@ -278,3 +278,29 @@ fn printed_chars(v: &Value) -> usize {
         _ => 0,
     }
 }
+
+/// The poster QR code of `url` for the templates, which draw it in black ink: `modules` is its width in
+/// modules with the 4-module quiet zone, `runs` its runs of dark modules, row by row, as
+/// `[x, y, length]` (error correction M, as `qr::svg_print`). `Null` for data too long for any QR code.
+pub fn qr_runs(url: &str) -> Value {
+    let Some((colors, width)) = crate::qr::modules(url, qrcode::EcLevel::M) else {
+        return Value::Null;
+    };
+    let quiet = 4;
+    let mut runs = Vec::new();
+    for (y, row) in colors.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            if row[x] != qrcode::Color::Dark {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < width && row[x] == qrcode::Color::Dark {
+                x += 1;
+            }
+            runs.push(json!([start + quiet, y + quiet, x - start]));
+        }
+    }
+    json!({"modules": width + 2 * quiet, "runs": runs})
+}

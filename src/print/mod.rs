@@ -481,6 +481,7 @@ impl<'a> Printer<'a> {
             .variant
             .and_then(|k| w.item.variants.as_ref().map(|v| &v.variants[k]));
         let print = &site.config.print;
+        let code = data::qr_runs(&qr_url);
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
             "layout": w.item.layout,
@@ -500,6 +501,8 @@ impl<'a> Printer<'a> {
                 "url": qr_url,
                 "alt": format!("二维码：用手机扫一扫，打开 {qr_url}"),
                 "caption": qr_caption,
+                "modules": code["modules"],
+                "runs": code["runs"],
             },
             "site": {
                 "title": site.config.title,
