@@ -832,3 +832,118 @@ fn a_mobile_number_prints_whole_on_an_a4_poster() {
     let page = std::fs::read_to_string(dir.path().join("public/hotlines/index.html")).unwrap();
     assert!(page.contains("href=tel:13812345678"), "{page}");
 }
+
+/// Every colour a PDF can carry that is not CMYK: the problems found, as `object: what`.
+fn non_cmyk(doc: &Document) -> Vec<String> {
+    let mut bad = Vec::new();
+    let n_of = |o: &Object| -> Option<i64> {
+        let id = o.as_reference().ok()?;
+        doc.get_object(id)
+            .ok()?
+            .as_stream()
+            .ok()?
+            .dict
+            .get(b"N")
+            .ok()?
+            .as_i64()
+            .ok()
+    };
+    for (id, obj) in &doc.objects {
+        // Colour-space names and ICC profiles anywhere (resources, images, groups, shadings).
+        let mut stack = vec![obj];
+        while let Some(o) = stack.pop() {
+            match o {
+                Object::Name(n) => {
+                    let n = String::from_utf8_lossy(n);
+                    if ["DeviceRGB", "CalRGB", "DeviceGray", "CalGray", "Lab"].contains(&&*n) {
+                        bad.push(format!("{id:?}: colour space /{n}"));
+                    }
+                }
+                Object::Array(a) => {
+                    if a.first().and_then(|o| o.as_name().ok()) == Some(b"ICCBased".as_slice()) {
+                        let n = a.get(1).and_then(n_of);
+                        if n != Some(4) {
+                            bad.push(format!("{id:?}: ICCBased with N {n:?}"));
+                        }
+                    }
+                    stack.extend(a.iter());
+                }
+                Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        // Colour operators in every content stream (pages and form XObjects).
+        let Object::Stream(s) = obj else { continue };
+        let is_form =
+            s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form".as_slice());
+        let is_page_content = doc
+            .get_pages()
+            .values()
+            .any(|&p| doc.get_page_contents(p).contains(id));
+        if !(is_form || is_page_content) {
+            continue;
+        }
+        let data = s
+            .decompressed_content()
+            .unwrap_or_else(|_| s.content.clone());
+        let content = lopdf::content::Content::decode(&data).expect("content stream parses");
+        for op in content.operations {
+            let what = match op.operator.as_str() {
+                "rg" | "RG" => Some("RGB colour operator"),
+                "g" | "G" => Some("grey colour operator"),
+                "sc" | "scn" | "SC" | "SCN"
+                    if op.operands.iter().filter(|o| o.as_float().is_ok()).count() != 4 =>
+                {
+                    Some("colour with other than 4 components")
+                }
+                "cs" | "CS"
+                    if op.operands.first().and_then(|o| o.as_name().ok())
+                        != Some(b"DeviceCMYK".as_slice()) =>
+                {
+                    Some("colour space other than DeviceCMYK")
+                }
+                _ => None,
+            };
+            if let Some(w) = what {
+                bad.push(format!("{id:?}: {w} `{} {:?}`", op.operator, op.operands));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_print_pdf_is_cmyk_only() {
+    let all = pdfs();
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let doc = Document::load_mem(bytes).unwrap();
+        let bad = non_cmyk(&doc);
+        assert!(bad.is_empty(), "{name}: not CMYK:\n{}", bad.join("\n"));
+    }
+}
+
+#[test]
+fn the_cmyk_scan_finds_rgb_and_grey() {
+    // The scan itself must fail on what Typst writes for rgb() and luma() colours.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"RGB 海报\"\nheadline = \"测试\"\n+++\n",
+    );
+    write(
+        dir.path(),
+        "print/warning.typ",
+        "#import \"lib.typ\": *\n#let render(data) = setup(data, { rect(width: 5cm, height: 5cm, fill: rgb(\"#ff0000\")); text(fill: luma(20%))[测试] })\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    let bad = non_cmyk(&Document::load_mem(&pdf).unwrap());
+    assert!(
+        bad.iter()
+            .any(|b| b.contains("ICCBased") || b.contains("RGB")),
+        "{bad:?}"
+    );
+}

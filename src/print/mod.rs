@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod data;
 mod engine;
+pub mod preflight;
 pub mod variants;
 
 use std::collections::BTreeMap;
@@ -300,6 +301,13 @@ fn templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnost
         }
     }
     Ok(by_name.into_values().collect())
+}
+
+/// `check`'s colour preflight of the print templates the site uses (W2011 for colours outside CMYK).
+pub fn colour_warnings(site: &Site) -> Vec<Diagnostic> {
+    templates(&site.root, &site.config.theme)
+        .map(|t| preflight::colours(&t))
+        .unwrap_or_default()
 }
 
 /// Theme fonts: the site theme's `fonts/` on disk, then the embedded default theme's.

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Print acceptance with independent tools (poppler-utils, zbar-tools): every PDF in an output folder
 # has a TrimBox 3 mm inside its MediaBox, only embedded subset fonts, is tagged, carries a title, and
-# the QR code on its first page decodes (rendered by poppler at 150 dpi) to a URL of the site.
+# the QR code on its first page decodes (rendered by poppler at 150 dpi) to a URL of the site, and its
+# colour is print-ready: Ghostscript's tiffsep separates every page into C, M, Y and K plates and the
+# total ink (C+M+Y+K) of every pixel is at most 300 %; the highest total per PDF is printed.
 # Usage: tests/print/check_pdfs.sh OUT_DIR BASE_URL
 set -euo pipefail
 out=$1
 base=$2
 n=0
 fail=0
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 while IFS= read -r -d '' pdf; do
@@ -33,6 +36,14 @@ PY
   if pdffonts "$pdf" 2>/dev/null | tail -n +3 | awk '{ if ($(NF-4) != "yes" || $(NF-3) != "yes") bad = 1 } END { exit bad }'; then :; else
     echo "FAIL $rel: a font is not embedded as a subset"; pdffonts "$pdf"; fail=1
   fi
+  rm -f "$tmp"/sep*.tif
+  gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=tiffsep -r36 -sCompression=none \
+    -sOutputFile="$tmp/sep%d.tif" "$pdf" >/dev/null 2>&1 || { echo "FAIL $rel: Ghostscript cannot separate it"; fail=1; }
+  if ink=$(python3 "$here/ink_coverage.py" "$tmp" 300); then
+    echo "ink $rel: $ink"
+  else
+    echo "FAIL $rel: $ink"; fail=1
+  fi
   pdftoppm -r 150 -f 1 -l 1 -png "$pdf" "$tmp/page" 2>/dev/null
   qr=$(zbarimg -q --raw "$tmp"/page*.png 2>/dev/null || true)
   rm -f "$tmp"/page*.png
@@ -43,4 +54,4 @@ PY
 done < <(find "$out" -name '*.pdf' -print0 | sort -z)
 if [ "$n" -eq 0 ]; then echo "FAIL: no PDF under $out"; exit 1; fi
 [ "$fail" -eq 0 ] || exit 1
-echo "print check: $n PDFs — page boxes with 3 mm bleed, fonts embedded and subset, tagged with a title, QR codes decode"
+echo "print check: $n PDFs — page boxes with 3 mm bleed, fonts embedded and subset, tagged with a title, QR codes decode, total ink ≤ 300 %"
