@@ -242,7 +242,12 @@ fn every_example_document_has_print_page_boxes() {
             .into_iter()
             .find(|e| name.starts_with(e.0))
             .unwrap_or_else(|| panic!("unexpected PDF {name}"));
-        let (mut w, mut h) = paper(name, base.1);
+        let office = name.ends_with("-ziyin.pdf");
+        let (mut w, mut h) = if office {
+            (210.0, 297.0)
+        } else {
+            paper(name, base.1)
+        };
         if base.2 {
             std::mem::swap(&mut w, &mut h);
         }
@@ -251,8 +256,14 @@ fn every_example_document_has_print_page_boxes() {
         assert_eq!(pages.len(), expected_pages, "{name}: pages");
         for (_, &id) in pages.iter() {
             let media = rect(&doc, id, b"MediaBox");
-            let trim = rect(&doc, id, b"TrimBox");
-            let bleed = 3.0 * MM;
+            // Without bleed Typst writes no TrimBox: the MediaBox is the finished size.
+            let trim = if office {
+                media
+            } else {
+                rect(&doc, id, b"TrimBox")
+            };
+            // The office copy has no bleed.
+            let bleed = if office { 0.0 } else { 3.0 * MM };
             assert!(
                 near(trim[2] - trim[0], w * MM),
                 "{name}: trim width {trim:?}"
@@ -445,6 +456,8 @@ fn poster_pages_show_previews_and_every_download() {
         "baojianpin-bushi-yao-duikai.pdf",
         "baojianpin-bushi-yao-shili-shequ-yi.pdf",
         "baojianpin-bushi-yao-gaoxin-shili-shequ-duikai.pdf",
+        "baojianpin-bushi-yao-ziyin.pdf",
+        "baojianpin-bushi-yao-shili-shequ-yi-ziyin.pdf",
     ] {
         assert!(
             page.contains(&format!("href=/posters/{f}")),
@@ -452,6 +465,10 @@ fn poster_pages_show_previews_and_every_download() {
         );
         assert!(t.contains_key(&format!("posters/{f}")), "{f} not written");
     }
+    assert!(
+        page.contains("自印版 A4 竖版 · 白涛街道示例社区一（示例）"),
+        "office copy listed"
+    );
     assert!(t["posters/baojianpin-bushi-yao.png"].starts_with(b"\x89PNG"));
     let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
     assert!(
@@ -946,4 +963,74 @@ fn the_cmyk_scan_finds_rgb_and_grey() {
             .any(|b| b.contains("ICCBased") || b.contains("RGB")),
         "{bad:?}"
     );
+}
+
+/// The page rendered by hayro at `px_per_mm`, as grey values (0 black … 255 white), row-major.
+fn render_grey(pdf: &[u8], index: usize, px_per_mm: f32) -> (usize, usize, Vec<u8>) {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro parses the PDF");
+    let page = &pdf.pages()[index];
+    let settings = hayro::RenderSettings {
+        x_scale: px_per_mm / MM,
+        y_scale: px_per_mm / MM,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        ..Default::default()
+    };
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &InterpreterSettings::default(),
+        &settings,
+    );
+    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+    let rgba = pixmap.data_as_u8_slice();
+    let grey = (0..w * h)
+        .map(|i| {
+            ((u16::from(rgba[4 * i]) + u16::from(rgba[4 * i + 1]) + u16::from(rgba[4 * i + 2])) / 3)
+                as u8
+        })
+        .collect();
+    (w, h, grey)
+}
+
+#[test]
+fn office_copies_are_a4_with_white_margins_and_a_white_ground() {
+    let office: Vec<_> = pdfs()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("-ziyin.pdf"))
+        .collect();
+    // One per version of each poster and leaflet: 4 posters + 1 leaflet, three of them with 4 communities.
+    assert_eq!(
+        office.len(),
+        5 + 3 * 4,
+        "{:?}",
+        office.iter().map(|o| o.0).collect::<Vec<_>>()
+    );
+    for (name, bytes) in office {
+        let pages = Document::load_mem(bytes).unwrap().get_pages().len();
+        for p in 0..pages {
+            let (w, h, g) = render_grey(bytes, p, 4.0);
+            // Nothing within 10 mm of the edge (less half a millimetre for anti-aliasing).
+            let m = 38;
+            let inked = |x: usize, y: usize| g[y * w + x] < 250;
+            let edge = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .find(|&(x, y)| (x < m || y < m || x >= w - m || y >= h - m) && inked(x, y));
+            assert_eq!(
+                edge,
+                None,
+                "{name} page {}: ink within 10 mm of the edge",
+                p + 1
+            );
+            // A white ground: at most a quarter of the page carries any ink.
+            let share = g.iter().filter(|&&v| v < 250).count() as f32 / g.len() as f32;
+            assert!(
+                share < 0.25,
+                "{name} page {}: {:.0} % inked",
+                p + 1,
+                share * 100.0
+            );
+        }
+    }
 }

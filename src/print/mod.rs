@@ -25,6 +25,12 @@ use crate::site::Site;
 use engine::{Cover, Engine, FontFile, TemplateFile};
 use variants::{Variant, VariantFile};
 
+/// File-name suffix of the office-printer copy (自印版).
+pub const OFFICE_SLUG: &str = "ziyin";
+
+/// Margin of the office-printer copy of a poster, mm: office printers cannot print to the edge.
+pub const OFFICE_MARGIN_MM: f64 = 10.0;
+
 /// Width in pixels of the PNG previews.
 pub const PREVIEW_WIDTH: u32 = 720;
 
@@ -39,6 +45,8 @@ pub struct Document {
     pub variant: Option<usize>,
     /// Whether this is the general version (no variant) at the main paper size.
     pub primary: bool,
+    /// The A4 office-printer copy (自印版): no bleed, 10 mm margins, white ground.
+    pub office: bool,
     /// PNG previews of this document, one per page (`posters/x.png`, `leaflets/x-2.png`); only the main
     /// paper size of each version has them.
     pub previews: Vec<String>,
@@ -144,9 +152,25 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
                     orientation: f.orientation.clone(),
                     variant: v,
                     primary: s == 0 && v.is_none(),
+                    office: false,
                     previews,
                 });
             }
+        }
+        // The office-printer copy of every version: A4 in the main document's orientation.
+        for v in std::iter::once(None).chain((0..count).map(Some)) {
+            let vslug = v
+                .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
+                .unwrap_or_default();
+            documents.push(Document {
+                rel: format!("{base}{vslug}-{OFFICE_SLUG}.pdf"),
+                size: "A4".into(),
+                orientation: f.orientation.clone(),
+                variant: v,
+                primary: false,
+                office: true,
+                previews: Vec::new(),
+            });
         }
         let panels = if page.kind == Kind::Leaflet {
             match data::panels(site, page) {
@@ -206,27 +230,35 @@ fn collisions(site: &Site, items: &[Item]) -> Vec<Diagnostic> {
 /// The poster page's download list and preview, for its web page.
 pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let page = &site.pages[item.page];
+    let download = |d: &Document| {
+        let variant = d
+            .variant
+            .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
+        let orientation = if d.orientation == "landscape" {
+            "横版"
+        } else {
+            "竖版"
+        };
+        json!({
+            "href": format!("/{}", d.rel),
+            "size": d.size,
+            "orientation": orientation,
+            "variant": variant.map(|v| v.name.clone()),
+            "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
+            "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
+        })
+    };
     let downloads: Vec<Value> = item
         .documents
         .iter()
-        .map(|d| {
-            let variant = d
-                .variant
-                .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
-            let orientation = if d.orientation == "landscape" {
-                "横版"
-            } else {
-                "竖版"
-            };
-            json!({
-                "href": format!("/{}", d.rel),
-                "size": d.size,
-                "orientation": orientation,
-                "variant": variant.map(|v| v.name.clone()),
-                "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
-                "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
-            })
-        })
+        .filter(|d| !d.office)
+        .map(download)
+        .collect();
+    let office: Vec<Value> = item
+        .documents
+        .iter()
+        .filter(|d| d.office)
+        .map(download)
         .collect();
     let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
     let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
@@ -268,7 +300,7 @@ pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let previews = versions
         .first()
         .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
-    json!({"downloads": downloads, "previews": previews, "versions": versions})
+    json!({"downloads": downloads, "office": office, "previews": previews, "versions": versions})
 }
 
 /// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.
@@ -466,7 +498,21 @@ impl<'a> Printer<'a> {
             unreachable!("planned items are posters and leaflets")
         };
         let texts = data::texts(site, page, f);
-        let (width, height, scale) = data::geometry(&w.doc.size, &w.doc.orientation);
+        let (width, height, mut scale) = data::geometry(&w.doc.size, &w.doc.orientation);
+        let print = &site.config.print;
+        let (bleed, crop_marks, margin) = if w.doc.office {
+            // A poster's office copy is its A4 layout shrunk into the 10 mm margins; the leaflet keeps
+            // its fold positions and widens its panels' insets instead.
+            let margin = if page.kind == Kind::Leaflet {
+                0.0
+            } else {
+                OFFICE_MARGIN_MM
+            };
+            scale = ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height) * scale;
+            (0.0, false, margin)
+        } else {
+            (print.bleed_mm, print.crop_marks, 0.0)
+        };
         let hotlines: Vec<Value> = f
             .hotlines
             .iter()
@@ -488,7 +534,6 @@ impl<'a> Printer<'a> {
             .doc
             .variant
             .and_then(|k| w.item.variants.as_ref().map(|v| &v.variants[k]));
-        let print = &site.config.print;
         let code = data::qr_runs(&qr_url);
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
@@ -498,8 +543,10 @@ impl<'a> Printer<'a> {
                 "name": w.doc.size, "width": width, "height": height,
                 "orientation": w.doc.orientation, "scale": scale,
             },
-            "bleed": print.bleed_mm,
-            "crop_marks": print.crop_marks,
+            "bleed": bleed,
+            "crop_marks": crop_marks,
+            "office": w.doc.office,
+            "margin": margin,
             "headline": texts.headline,
             "slogan": texts.slogan,
             "points": texts.points,
@@ -668,8 +715,9 @@ impl<'a> Printer<'a> {
         } else {
             "竖版"
         };
+        let office = if w.doc.office { " 自印版" } else { "" };
         format!(
-            "{kind}「{}」（{} {orientation}{extra}）",
+            "{kind}「{}」（{} {orientation}{office}{extra}）",
             page.meta.title, w.doc.size
         )
     }
