@@ -186,7 +186,8 @@ impl SiteConfig {
         };
         if let Some(p) = t.opt_table("print", &mut errs) {
             p.check_keys(PRINT_KEYS, "[print]", &mut errs);
-            if let Some(s) = p.opt_sp_str("paper", &mut errs) {
+            if let Some(mut s) = p.opt_sp_str("paper", &mut errs) {
+                s.value = crate::frontmatter::paper_name(&s.value);
                 if crate::frontmatter::PAPER_SIZES.contains(&s.value.as_str()) {
                     print.paper = s.value;
                 } else {

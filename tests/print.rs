@@ -1034,3 +1034,55 @@ fn office_copies_are_a4_with_white_margins_and_a_white_ground() {
         }
     }
 }
+
+#[test]
+fn the_sizes_print_shops_sell_have_their_finished_size_in_both_orientations() {
+    let dir = tempfile::tempdir().unwrap();
+    // Written as people type them: spaces, full-width digits.
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"纸张\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\nsize = [\"大度 16 开\", \"大度８开\", \"大度4开\", \"正度16开\", \"正度8开\"]\n+++\n",
+    );
+    write(
+        dir.path(),
+        "content/posters/q.md",
+        "+++\ntitle = \"横版纸张\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\nsize = [\"正度16开\", \"大度8开\"]\norientation = \"landscape\"\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = [
+        ("p", 210.0, 285.0),
+        ("p-dadu-8k", 285.0, 420.0),
+        ("p-dadu-4k", 420.0, 570.0),
+        ("p-zhengdu-16k", 185.0, 260.0),
+        ("p-zhengdu-8k", 260.0, 370.0),
+        ("q", 260.0, 185.0),
+        ("q-dadu-8k", 420.0, 285.0),
+    ];
+    for (file, w, h) in want {
+        let pdf = std::fs::read(dir.path().join(format!("public/posters/{file}.pdf"))).unwrap();
+        let doc = Document::load_mem(&pdf).unwrap();
+        let page = doc.get_pages()[&1];
+        let trim = rect(&doc, page, b"TrimBox");
+        assert!(
+            near(trim[2] - trim[0], w * MM) && near(trim[3] - trim[1], h * MM),
+            "{file}: trim {trim:?}, want {w}×{h} mm"
+        );
+        assert!(non_cmyk(&doc).is_empty(), "{file}");
+        assert_eq!(decode_qr(&pdf, 1.0).len(), 1, "{file}: QR decodes");
+    }
+    let page = std::fs::read_to_string(dir.path().join("public/posters/p/index.html")).unwrap();
+    assert!(page.contains("大度8开 竖版"), "listed by its name");
+    // An unknown size names the shop sizes in its hint.
+    write(
+        dir.path(),
+        "content/posters/q.md",
+        "+++\ntitle = \"横版纸张\"\nsize = \"大度16\"\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    let err = stderr(&o);
+    assert!(
+        !o.status.success() && err.contains("E1007") && err.contains("大度16开"),
+        "{err}"
+    );
+}

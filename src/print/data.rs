@@ -15,8 +15,14 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
     match name {
         "A3" => (297.0, 420.0),
         "A2" => (420.0, 594.0),
-        // 大度对开, the common size for posters in Chinese print shops.
+        // 大度对开, the common size for posters in Chinese print shops, and the other 大度 and 正度
+        // folios shops sell (finished sizes).
         "对开" => (570.0, 840.0),
+        "大度16开" => (210.0, 285.0),
+        "大度8开" => (285.0, 420.0),
+        "大度4开" => (420.0, 570.0),
+        "正度16开" => (185.0, 260.0),
+        "正度8开" => (260.0, 370.0),
         _ => (210.0, 297.0),
     }
 }
@@ -25,6 +31,11 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
 pub fn paper_slug(name: &str) -> String {
     match name {
         "对开" => "duikai".into(),
+        "大度16开" => "dadu-16k".into(),
+        "大度8开" => "dadu-8k".into(),
+        "大度4开" => "dadu-4k".into(),
+        "正度16开" => "zhengdu-16k".into(),
+        "正度8开" => "zhengdu-8k".into(),
         other => other.to_ascii_lowercase(),
     }
 }
