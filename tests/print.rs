@@ -489,11 +489,12 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
     let dir = example_copy();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains("新排版 28 份"), "{}", stdout(&o));
+    // 28 print-shop PDFs and 17 office copies.
+    assert!(stdout(&o).contains("新排版 45 份"), "{}", stdout(&o));
     let second = tree(&dir.path().join("public"));
     for (k, v) in first
         .iter()
-        .filter(|(k, _)| k.ends_with(".pdf") || k.ends_with(".png"))
+        .filter(|(k, _)| k.ends_with(".pdf") || k.ends_with(".png") || k.ends_with(".zip"))
     {
         assert!(
             second.get(k) == Some(v),
@@ -511,7 +512,8 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
         .replace("要钱电话先挂断", "要钱电话赶紧挂");
     std::fs::write(&p, text).unwrap();
     let o = run_in(dir.path(), &[]);
-    assert!(stdout(&o).contains("新排版 2 份"), "{}", stdout(&o));
+    // Its A4 and A3 copies and its office copy.
+    assert!(stdout(&o).contains("新排版 3 份"), "{}", stdout(&o));
     // --no-print writes no PDF.
     let o = run_in(dir.path(), &["--no-print"]);
     assert!(o.status.success());
@@ -1085,4 +1087,52 @@ fn the_sizes_print_shops_sell_have_their_finished_size_in_both_orientations() {
         !o.status.success() && err.contains("E1007") && err.contains("大度16开"),
         "{err}"
     );
+}
+
+#[test]
+fn each_poster_has_a_zip_for_the_print_shop_with_every_pdf_and_instructions() {
+    let t = &built().1;
+    let zip = &t["posters/baojianpin-bushi-yao.zip"];
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.as_slice())).unwrap();
+    let names: Vec<String> = archive.file_names().map(String::from).collect();
+    // 3 sizes × (general + 4 communities), no office copies, and the instructions.
+    assert_eq!(names.len(), 16, "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.ends_with("-ziyin.pdf")),
+        "{names:?}"
+    );
+    for n in names.iter().filter(|n| n.ends_with(".pdf")) {
+        let mut f = archive.by_name(n).unwrap();
+        assert_eq!(f.compression(), zip::CompressionMethod::Stored);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        assert_eq!(
+            &bytes,
+            &t[&format!("posters/{n}")],
+            "{n} is the published PDF"
+        );
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("印刷说明.txt").unwrap(), &mut text)
+        .unwrap();
+    for want in [
+        "成品尺寸：A3（297×420 毫米，竖版）、A2（420×594 毫米，竖版）、对开（570×840 毫米，竖版）",
+        "出血：四边各 3 毫米",
+        "颜色：CMYK 四色",
+        "字体：全部嵌入",
+        "不是 PDF/X",
+        "版本：5 个（通用版、",
+        "共 15 个 PDF",
+        "baojianpin-bushi-yao-shili-shequ-yi-duikai.pdf    对开 竖版 · 白涛街道示例社区一（示例）",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    let page = String::from_utf8(t["posters/baojianpin-bushi-yao/index.html"].clone()).unwrap();
+    assert!(
+        page.contains("href=/posters/baojianpin-bushi-yao.zip"),
+        "package linked"
+    );
+    let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
+    assert!(leaflet.contains("href=/leaflets/fangpian-sanzheye.zip"));
+    assert!(t.contains_key("leaflets/fangpian-sanzheye.zip"));
 }

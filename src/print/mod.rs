@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod data;
 mod engine;
+pub mod package;
 pub mod preflight;
 pub mod variants;
 
@@ -300,7 +301,19 @@ pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let previews = versions
         .first()
         .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
-    json!({"downloads": downloads, "office": office, "previews": previews, "versions": versions})
+    // The print shop's zip, when this build made it.
+    let zip = package::rel(item);
+    let package = made.and_then(|m| m.sizes.get(&zip)).map(|b| {
+        json!({
+            "href": format!("/{zip}"),
+            "kb": b.div_ceil(1024),
+            "files": package::documents(item).count(),
+        })
+    });
+    json!({
+        "downloads": downloads, "office": office, "package": package, "previews": previews,
+        "versions": versions,
+    })
 }
 
 /// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.
@@ -455,7 +468,7 @@ impl<'a> Printer<'a> {
             .iter()
             .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
             .collect();
-        let results: Vec<Result<(String, u64, bool), Diagnostic>> = works
+        let results: Vec<Result<(String, Vec<u8>, bool), Diagnostic>> = works
             .par_iter()
             .map(|w| self.one(w, sink, check_only))
             .collect();
@@ -463,12 +476,17 @@ impl<'a> Printer<'a> {
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
         let mut overflows: BTreeMap<(usize, &str, &str), Failures> = BTreeMap::new();
+        // The print-shop PDFs, for the packages.
+        let mut pdfs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (w, r) in works.iter().zip(results) {
             match r {
-                Ok((rel, bytes, compiled)) => {
+                Ok((rel, pdf, compiled)) => {
                     made.documents += 1;
                     made.compiled += usize::from(compiled);
-                    made.sizes.insert(rel, bytes);
+                    made.sizes.insert(rel.clone(), pdf.len() as u64);
+                    if !w.doc.office && !check_only {
+                        pdfs.insert(rel, pdf);
+                    }
                 }
                 Err(e) if e.code == codes::PRINT_OVERFLOW => {
                     let key = (w.item.page, w.doc.size.as_str(), w.doc.orientation.as_str());
@@ -481,11 +499,23 @@ impl<'a> Printer<'a> {
                 }
             }
         }
+        // An A4 poster's office copies overflow when its print-shop copies do; then only those are told.
+        for g in overflows.values_mut() {
+            if g.iter().any(|(w, _)| !w.doc.office) {
+                g.retain(|(w, _)| !w.doc.office);
+            }
+        }
         errs.extend(overflows.into_values().map(|g| self.merge_versions(g)));
         if !errs.is_empty() {
             return Err(errs);
         }
         if !check_only {
+            for item in &self.plan.items {
+                let zip = package::build(self.site, item, &pdfs).map_err(|e| vec![e])?;
+                let rel = package::rel(item);
+                sink.write(&rel, &zip).map_err(|e| vec![e])?;
+                made.sizes.insert(rel, zip.len() as u64);
+            }
             self.cache.prune();
         }
         Ok(made)
@@ -575,7 +605,7 @@ impl<'a> Printer<'a> {
         w: &Work,
         sink: &dyn Sink,
         check_only: bool,
-    ) -> Result<(String, u64, bool), Diagnostic> {
+    ) -> Result<(String, Vec<u8>, bool), Diagnostic> {
         let page = &self.site.pages[w.item.page];
         let (value, qr_url) = self.data(w);
         let sheets = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
@@ -609,7 +639,7 @@ impl<'a> Printer<'a> {
             if !check_only {
                 self.write(sink, w, &hit.pdf, &hit.pngs)?;
             }
-            return Ok((w.doc.rel.clone(), hit.pdf.len() as u64, false));
+            return Ok((w.doc.rel.clone(), hit.pdf, false));
         }
         let job = engine::Job {
             template: &w.item.layout,
@@ -649,7 +679,7 @@ impl<'a> Printer<'a> {
             self.cache.put(&key, &pdf, &pngs);
             self.write(sink, w, &pdf, &pngs)?;
         }
-        Ok((w.doc.rel.clone(), pdf.len() as u64, true))
+        Ok((w.doc.rel.clone(), pdf, true))
     }
 
     fn write(
