@@ -325,6 +325,8 @@ pub const PAPER_SIZES: &[&str] = &[
     "大度4开",
     "正度16开",
     "正度8开",
+    "易拉宝",
+    "X展架",
 ];
 
 /// A paper name as written (`大度 16 开`, full-width digits, `a3`) in the form of `PAPER_SIZES`.
@@ -335,6 +337,7 @@ pub fn paper_name(written: &str) -> String {
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             'ａ' | 'a' | 'Ａ' => 'A',
+            'x' | 'ｘ' | 'Ｘ' => 'X',
             _ => c,
         })
         .collect()

@@ -66,6 +66,10 @@ fn paper(name: &str, default: &str) -> (f32, f32) {
         "A2"
     } else if name.ends_with("-duikai.pdf") {
         "对开"
+    } else if name.ends_with("-yilabao.pdf") {
+        "易拉宝"
+    } else if name.ends_with("-xzhanjia.pdf") {
+        "X展架"
     } else {
         default
     };
@@ -73,6 +77,8 @@ fn paper(name: &str, default: &str) -> (f32, f32) {
         "A3" => (297.0, 420.0),
         "A2" => (420.0, 594.0),
         "对开" => (570.0, 840.0),
+        "易拉宝" => (800.0, 2000.0),
+        "X展架" => (600.0, 1600.0),
         _ => (210.0, 297.0),
     }
 }
@@ -243,6 +249,8 @@ fn every_example_document_has_print_page_boxes() {
             .find(|e| name.starts_with(e.0))
             .unwrap_or_else(|| panic!("unexpected PDF {name}"));
         let office = name.ends_with("-ziyin.pdf");
+        // Roll-up stands: no bleed by default (`[print] large_bleed_mm`).
+        let large = name.ends_with("-yilabao.pdf") || name.ends_with("-xzhanjia.pdf");
         let (mut w, mut h) = if office {
             (210.0, 297.0)
         } else {
@@ -257,13 +265,13 @@ fn every_example_document_has_print_page_boxes() {
         for (_, &id) in pages.iter() {
             let media = rect(&doc, id, b"MediaBox");
             // Without bleed Typst writes no TrimBox: the MediaBox is the finished size.
-            let trim = if office {
+            let trim = if office || large {
                 media
             } else {
                 rect(&doc, id, b"TrimBox")
             };
             // The office copy has no bleed.
-            let bleed = if office { 0.0 } else { 3.0 * MM };
+            let bleed = if office || large { 0.0 } else { 3.0 * MM };
             assert!(
                 near(trim[2] - trim[0], w * MM),
                 "{name}: trim width {trim:?}"
@@ -489,8 +497,8 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
     let dir = example_copy();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success());
-    // 28 print-shop PDFs and 17 office copies.
-    assert!(stdout(&o).contains("新排版 45 份"), "{}", stdout(&o));
+    // 30 print-shop PDFs (two of them roll-ups) and 17 office copies.
+    assert!(stdout(&o).contains("新排版 47 份"), "{}", stdout(&o));
     let second = tree(&dir.path().join("public"));
     for (k, v) in first
         .iter()
@@ -1094,7 +1102,10 @@ fn each_poster_has_a_zip_for_the_print_shop_with_every_pdf_and_instructions() {
     let t = &built().1;
     let zip = &t["posters/baojianpin-bushi-yao.zip"];
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.as_slice())).unwrap();
-    let names: Vec<String> = archive.file_names().map(String::from).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
     // 3 sizes × (general + 4 communities), no office copies, and the instructions.
     assert_eq!(names.len(), 16, "{names:?}");
     assert!(
@@ -1135,4 +1146,46 @@ fn each_poster_has_a_zip_for_the_print_shop_with_every_pdf_and_instructions() {
     let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
     assert!(leaflet.contains("href=/leaflets/fangpian-sanzheye.zip"));
     assert!(t.contains_key("leaflets/fangpian-sanzheye.zip"));
+}
+
+#[test]
+fn roll_up_stands_are_full_size_without_bleed_with_a_large_qr_and_large_numbers() {
+    let t = &built().1;
+    for (file, w, h) in [
+        ("posters/anli-yanglao-chuangwei-yilabao.pdf", 800.0, 2000.0),
+        ("posters/anli-yanglao-chuangwei-xzhanjia.pdf", 600.0, 1600.0),
+    ] {
+        let pdf = &t[file];
+        let doc = Document::load_mem(pdf).unwrap();
+        let page = doc.get_pages()[&1];
+        let media = rect(&doc, page, b"MediaBox");
+        assert!(
+            near(media[2] - media[0], w * MM) && near(media[3] - media[1], h * MM),
+            "{file}: {media:?}"
+        );
+        // The QR code is at least 30 mm × the scale against A4, and decodes.
+        let scale = (w / 210.0_f32).min(h / 297.0);
+        let found = decode_qr(pdf, 0.25);
+        assert_eq!(found.len(), 1, "{file}: {found:?}");
+        assert_eq!(
+            found[0].0,
+            "https://fangpian.example.org/cases/yanglao-gongyu/"
+        );
+        assert!(
+            found[0].1 >= 30.0 * scale - 1.0,
+            "{file}: QR {:.0} mm",
+            found[0].1
+        );
+        // Nothing in the bottom safe margin (a 易拉宝's cassette hides 200 mm).
+        let (pw, ph, g) = render_grey(pdf, 0, 0.5);
+        let safe = if w == 800.0 { 200.0 } else { 60.0 };
+        let rows = (safe * 0.5) as usize - 2;
+        let inked = (ph - rows..ph).any(|y| (0..pw).any(|x| g[y * pw + x] < 250));
+        assert!(!inked, "{file}: ink in the bottom {safe} mm");
+        let text = text_of(&doc);
+        assert!(
+            text.contains("96110") && text.contains("养老床位"),
+            "{file}: {text}"
+        );
+    }
 }

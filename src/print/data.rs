@@ -23,6 +23,9 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
         "大度4开" => (420.0, 570.0),
         "正度16开" => (185.0, 260.0),
         "正度8开" => (260.0, 370.0),
+        // Large format: roll-up stands.
+        "易拉宝" => (800.0, 2000.0),
+        "X展架" => (600.0, 1600.0),
         _ => (210.0, 297.0),
     }
 }
@@ -36,15 +39,24 @@ pub fn paper_slug(name: &str) -> String {
         "大度4开" => "dadu-4k".into(),
         "正度16开" => "zhengdu-16k".into(),
         "正度8开" => "zhengdu-8k".into(),
+        "易拉宝" => "yilabao".into(),
+        "X展架" => "xzhanjia".into(),
         other => other.to_ascii_lowercase(),
     }
+}
+
+/// Whether a paper is a large-format roll-up stand (易拉宝, X展架): laid out with the `rollup` layout,
+/// with `[print] large_bleed_mm` of bleed (none by default).
+pub fn is_large(name: &str) -> bool {
+    matches!(name, "易拉宝" | "X展架")
 }
 
 /// Width, height (mm) and the scale against A4 in the same orientation.
 pub fn geometry(size: &str, orientation: &str) -> (f64, f64, f64) {
     let (w, h) = paper_mm(size);
     let scale = (w / 210.0).min(h / 297.0);
-    if orientation == "landscape" {
+    // Roll-up stands stand upright whatever the poster's orientation.
+    if orientation == "landscape" && !is_large(size) {
         (h, w, scale)
     } else {
         (w, h, scale)

@@ -530,7 +530,9 @@ impl<'a> Printer<'a> {
         let texts = data::texts(site, page, f);
         let (width, height, mut scale) = data::geometry(&w.doc.size, &w.doc.orientation);
         let print = &site.config.print;
-        let (bleed, crop_marks, margin) = if w.doc.office {
+        let (bleed, crop_marks, margin) = if data::is_large(&w.doc.size) {
+            (print.large_bleed_mm, false, 0.0)
+        } else if w.doc.office {
             // A poster's office copy is its A4 layout shrunk into the 10 mm margins; the leaflet keeps
             // its fold positions and widens its panels' insets instead.
             let margin = if page.kind == Kind::Leaflet {
@@ -567,7 +569,7 @@ impl<'a> Printer<'a> {
         let code = data::qr_runs(&qr_url);
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
-            "layout": w.item.layout,
+            "layout": template_of(w),
             "title": page.meta.title,
             "paper": {
                 "name": w.doc.size, "width": width, "height": height,
@@ -625,7 +627,7 @@ impl<'a> Printer<'a> {
             .map(String::into_bytes);
         let mut h = cache::Hasher::new();
         h.str(&self.fingerprint);
-        h.str(&w.item.layout);
+        h.str(template_of(w));
         h.bytes(&data);
         h.bytes(qr_svg.as_deref().unwrap_or_default());
         h.str(if system_fonts { "system" } else { "theme" });
@@ -642,7 +644,7 @@ impl<'a> Printer<'a> {
             return Ok((w.doc.rel.clone(), hit.pdf, false));
         }
         let job = engine::Job {
-            template: &w.item.layout,
+            template: template_of(w),
             data,
             qr_svg,
             system_fonts,
@@ -887,6 +889,16 @@ impl<'a> Printer<'a> {
                 self.missing_glyph(w, c)
             }
         }
+    }
+}
+
+/// The layout a document is set with: the page's, except that roll-up stands (易拉宝, X展架) always use
+/// `rollup`.
+fn template_of<'w>(w: &'w Work) -> &'w str {
+    if data::is_large(&w.doc.size) {
+        "rollup"
+    } else {
+        &w.item.layout
     }
 }
 
