@@ -4,6 +4,7 @@
 # the QR code on its first page decodes (rendered by poppler at 150 dpi) to a URL of the site, and its
 # colour is print-ready: Ghostscript's tiffsep separates every page into C, M, Y and K plates and the
 # total ink (C+M+Y+K) of every pixel is at most 300 %; the highest total per PDF is printed.
+# Roll-up stands (*-yilabao.pdf, *-xzhanjia.pdf) have no bleed either.
 # Office-printer copies (*-ziyin.pdf) instead have no bleed (MediaBox = A4), and their text keeps a
 # contrast of at least 7:1 printed in grayscale: Ghostscript renders each page in grey twice, with and
 # without its text (-dFILTERTEXT), and every text grey is compared with the ground under it.
@@ -19,11 +20,16 @@ trap 'rm -rf "$tmp"' EXIT
 while IFS= read -r -d '' pdf; do
   n=$((n + 1))
   rel=${pdf#"$out"/}
+  # Roll-ups are 2 m tall and their QR codes 15 cm wide: 30 dpi is enough (10 dpi for the separations).
+  dpi=150
+  sep_dpi=36
+  case "$rel" in *-yilabao.pdf | *-xzhanjia.pdf) dpi=30 sep_dpi=10 ;; esac
   info=$(pdfinfo -box "$pdf" 2>/dev/null)
   media=$(awk '/^MediaBox:/ {print $2, $3, $4, $5}' <<<"$info")
   trim=$(awk '/^TrimBox:/ {print $2, $3, $4, $5}' <<<"$info")
   bleed=3
-  case "$rel" in *-ziyin.pdf) bleed=0; [ -n "$trim" ] || trim=$media ;; esac
+  # Office copies and roll-up stands (易拉宝, X展架) have no bleed.
+  case "$rel" in *-ziyin.pdf | *-yilabao.pdf | *-xzhanjia.pdf) bleed=0; [ -n "$trim" ] || trim=$media ;; esac
   if ! python3 - "$media" "$trim" "$bleed" <<'PY'
 import sys
 m = [float(x) for x in sys.argv[1].split()]
@@ -42,7 +48,7 @@ PY
     echo "FAIL $rel: a font is not embedded as a subset"; pdffonts "$pdf"; fail=1
   fi
   rm -f "$tmp"/sep*.tif
-  gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=tiffsep -r36 -sCompression=none \
+  gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=tiffsep -r"$sep_dpi" -sCompression=none \
     -sOutputFile="$tmp/sep%d.tif" "$pdf" >/dev/null 2>&1 || { echo "FAIL $rel: Ghostscript cannot separate it"; fail=1; }
   if ink=$(python3 "$here/ink_coverage.py" "$tmp" 300); then
     echo "ink $rel: $ink"
@@ -66,7 +72,7 @@ PY
     done
     ;;
   esac
-  pdftoppm -r 150 -f 1 -l 1 -png "$pdf" "$tmp/page" 2>/dev/null
+  pdftoppm -r "$dpi" -f 1 -l 1 -png "$pdf" "$tmp/page" 2>/dev/null
   qr=$(zbarimg -q --raw "$tmp"/page*.png 2>/dev/null || true)
   rm -f "$tmp"/page*.png
   case "$qr" in
