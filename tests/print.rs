@@ -1165,7 +1165,7 @@ fn roll_up_stands_are_full_size_without_bleed_with_a_large_qr_and_large_numbers(
         );
         // The QR code is at least 30 mm × the scale against A4, and decodes.
         let scale = (w / 210.0_f32).min(h / 297.0);
-        let found = decode_qr(pdf, 0.25);
+        let found = decode_qr(pdf, 0.6);
         assert_eq!(found.len(), 1, "{file}: {found:?}");
         assert_eq!(
             found[0].0,
