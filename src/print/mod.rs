@@ -403,6 +403,9 @@ pub struct Printer<'a> {
 /// The failures of several versions of one document, in plan order.
 type Failures<'w, 'a> = Vec<(&'w Work<'a>, Diagnostic)>;
 
+/// One document printed: its output path, the PDF and whether it was laid out (not from the cache).
+type Printed = (String, Vec<u8>, bool);
+
 /// A unit of work: one document of one item.
 struct Work<'a> {
     item: &'a Item,
@@ -468,7 +471,7 @@ impl<'a> Printer<'a> {
             .iter()
             .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
             .collect();
-        let results: Vec<Result<(String, Vec<u8>, bool), Diagnostic>> = works
+        let results: Vec<Result<Printed, Diagnostic>> = works
             .par_iter()
             .map(|w| self.one(w, sink, check_only))
             .collect();
@@ -540,7 +543,7 @@ impl<'a> Printer<'a> {
             } else {
                 OFFICE_MARGIN_MM
             };
-            scale = ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height) * scale;
+            scale *= ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height);
             (0.0, false, margin)
         } else {
             (print.bleed_mm, print.crop_marks, 0.0)
@@ -602,12 +605,7 @@ impl<'a> Printer<'a> {
         (value, Some(qr_url))
     }
 
-    fn one(
-        &self,
-        w: &Work,
-        sink: &dyn Sink,
-        check_only: bool,
-    ) -> Result<(String, Vec<u8>, bool), Diagnostic> {
+    fn one(&self, w: &Work, sink: &dyn Sink, check_only: bool) -> Result<Printed, Diagnostic> {
         let page = &self.site.pages[w.item.page];
         let (value, qr_url) = self.data(w);
         let sheets = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
