@@ -531,23 +531,8 @@ impl<'a> Printer<'a> {
             unreachable!("planned items are posters and leaflets")
         };
         let texts = data::texts(site, page, f);
-        let (width, height, mut scale) = data::geometry(&w.doc.size, &w.doc.orientation);
-        let print = &site.config.print;
-        let (bleed, crop_marks, margin) = if data::is_large(&w.doc.size) {
-            (print.large_bleed_mm, false, 0.0)
-        } else if w.doc.office {
-            // A poster's office copy is its A4 layout shrunk into the 10 mm margins; the leaflet keeps
-            // its fold positions and widens its panels' insets instead.
-            let margin = if page.kind == Kind::Leaflet {
-                0.0
-            } else {
-                OFFICE_MARGIN_MM
-            };
-            scale *= ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height);
-            (0.0, false, margin)
-        } else {
-            (print.bleed_mm, print.crop_marks, 0.0)
-        };
+        let (width, height, scale) = data::geometry(&w.doc.size, &w.doc.orientation);
+        let (bleed, crop_marks, margin, scale) = self.page_setup(w, width, height, scale);
         let hotlines: Vec<Value> = f
             .hotlines
             .iter()
@@ -603,6 +588,26 @@ impl<'a> Printer<'a> {
             "panels": w.item.panels,
         });
         (value, Some(qr_url))
+    }
+
+    /// Bleed and crop marks (mm, bool), page margin (mm) and type scale of a document: roll-ups take
+    /// `[print] large_bleed_mm`; a poster's office copy is its A4 layout shrunk into the 10 mm margins,
+    /// while the leaflet's keeps its fold positions and widens its panels' insets instead.
+    fn page_setup(&self, w: &Work, width: f64, height: f64, scale: f64) -> (f64, bool, f64, f64) {
+        let print = &self.site.config.print;
+        if data::is_large(&w.doc.size) {
+            (print.large_bleed_mm, false, 0.0, scale)
+        } else if w.doc.office {
+            let margin = if w.item.kind == Kind::Leaflet {
+                0.0
+            } else {
+                OFFICE_MARGIN_MM
+            };
+            let inner = ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height);
+            (0.0, false, margin, scale * inner)
+        } else {
+            (print.bleed_mm, print.crop_marks, 0.0, scale)
+        }
     }
 
     fn one(&self, w: &Work, sink: &dyn Sink, check_only: bool) -> Result<Printed, Diagnostic> {
