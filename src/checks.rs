@@ -1,5 +1,6 @@
 //! Checks that only `fangpian check` runs, on top of everything `build` validates: tactics due for a
-//! review, and readability for older readers (sentences and paragraphs longer than the site's limits).
+//! review, readability for older readers (sentences and paragraphs longer than the site's limits), and
+//! print templates' colours outside CMYK.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -37,6 +38,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
         }
         readability(site, p, &mut out);
     }
+    out.extend(crate::print::colour_warnings(site));
     out
 }
 

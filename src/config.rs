@@ -29,6 +29,8 @@ pub struct PrintConfig {
     pub paper: String,
     pub bleed_mm: f64,
     pub crop_marks: bool,
+    /// Bleed of large-format prints (易拉宝, X展架), mm: none unless the shop asks for it.
+    pub large_bleed_mm: f64,
 }
 
 /// The parsed `site.toml`.
@@ -74,7 +76,7 @@ const KEYS: &[&str] = &[
     "deploy",
     "output",
 ];
-const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks"];
+const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks", "large_bleed_mm"];
 
 impl SiteConfig {
     /// Load `site.toml` from the site root.
@@ -176,10 +178,12 @@ impl SiteConfig {
             paper: "A4".into(),
             bleed_mm: 3.0,
             crop_marks: false,
+            large_bleed_mm: 0.0,
         };
         if let Some(p) = t.opt_table("print", &mut errs) {
             p.check_keys(PRINT_KEYS, "[print]", &mut errs);
-            if let Some(s) = p.opt_sp_str("paper", &mut errs) {
+            if let Some(mut s) = p.opt_sp_str("paper", &mut errs) {
+                s.value = crate::frontmatter::paper_name(&s.value);
                 if crate::frontmatter::PAPER_SIZES.contains(&s.value.as_str()) {
                     print.paper = s.value;
                 } else {
@@ -210,6 +214,22 @@ impl SiteConfig {
                         )
                         .label("出血应在 0 到 10 毫米之间")
                         .hint("印刷厂一般要求 3 毫米出血：bleed_mm = 3"),
+                    );
+                }
+            }
+            if let Some(f) = p.opt_float("large_bleed_mm", &mut errs) {
+                if (0.0..=50.0).contains(&f) {
+                    print.large_bleed_mm = f;
+                } else {
+                    let span = p.get("large_bleed_mm").map(|v| v.span()).unwrap_or(0..0);
+                    errs.push(
+                        doc.error(
+                            codes::SITE_INVALID,
+                            format!("[print] large_bleed_mm = {f} 超出范围"),
+                            span,
+                        )
+                        .label("大幅面出血应在 0 到 50 毫米之间")
+                        .hint("易拉宝、X展架一般不要出血：large_bleed_mm = 0；印刷厂要求时按它说的写，例如 large_bleed_mm = 5"),
                     );
                 }
             }

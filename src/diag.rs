@@ -105,6 +105,8 @@ pub mod codes {
     pub const TEMP_LEFT_BEHIND: &str = "W2009";
     /// `serve --bind` to an address other machines can reach.
     pub const SERVE_VISIBLE: &str = "W2010";
+    /// A print template defines a colour outside CMYK.
+    pub const PRINT_NOT_CMYK: &str = "W2011";
 }
 
 /// How serious a diagnostic is.

@@ -313,7 +313,35 @@ impl PrintFields {
     }
 }
 
-pub const PAPER_SIZES: &[&str] = &["A4", "A3", "A2", "对开"];
+/// The paper sizes a poster can ask for: ISO A sizes and the sizes Chinese print shops sell (大度 and
+/// 正度 folios; millimetres in `print::data::paper_mm`).
+pub const PAPER_SIZES: &[&str] = &[
+    "A4",
+    "A3",
+    "A2",
+    "对开",
+    "大度16开",
+    "大度8开",
+    "大度4开",
+    "正度16开",
+    "正度8开",
+    "易拉宝",
+    "X展架",
+];
+
+/// A paper name as written (`大度 16 开`, full-width digits, `a3`) in the form of `PAPER_SIZES`.
+pub fn paper_name(written: &str) -> String {
+    written
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            'ａ' | 'a' | 'Ａ' => 'A',
+            'x' | 'ｘ' | 'Ｘ' => 'X',
+            _ => c,
+        })
+        .collect()
+}
 pub const ORIENTATIONS: &[&str] = &["portrait", "landscape"];
 
 fn str_list(t: &Table, key: &str, errs: &mut Vec<Diagnostic>) -> Vec<String> {
@@ -560,7 +588,8 @@ fn parse_print(
         None => Vec::new(),
     };
     let mut sizes: Vec<String> = Vec::new();
-    for v in listed {
+    for mut v in listed {
+        v.value = paper_name(&v.value);
         if !allowed.contains(&v.value.as_str()) {
             let hint = if kind == Kind::Leaflet {
                 "三折页只有 A4 一种尺寸".to_string()

@@ -66,6 +66,10 @@ fn paper(name: &str, default: &str) -> (f32, f32) {
         "A2"
     } else if name.ends_with("-duikai.pdf") {
         "对开"
+    } else if name.ends_with("-yilabao.pdf") {
+        "易拉宝"
+    } else if name.ends_with("-xzhanjia.pdf") {
+        "X展架"
     } else {
         default
     };
@@ -73,6 +77,8 @@ fn paper(name: &str, default: &str) -> (f32, f32) {
         "A3" => (297.0, 420.0),
         "A2" => (420.0, 594.0),
         "对开" => (570.0, 840.0),
+        "易拉宝" => (800.0, 2000.0),
+        "X展架" => (600.0, 1600.0),
         _ => (210.0, 297.0),
     }
 }
@@ -242,7 +248,14 @@ fn every_example_document_has_print_page_boxes() {
             .into_iter()
             .find(|e| name.starts_with(e.0))
             .unwrap_or_else(|| panic!("unexpected PDF {name}"));
-        let (mut w, mut h) = paper(name, base.1);
+        let office = name.ends_with("-ziyin.pdf");
+        // Roll-up stands: no bleed by default (`[print] large_bleed_mm`).
+        let large = name.ends_with("-yilabao.pdf") || name.ends_with("-xzhanjia.pdf");
+        let (mut w, mut h) = if office {
+            (210.0, 297.0)
+        } else {
+            paper(name, base.1)
+        };
         if base.2 {
             std::mem::swap(&mut w, &mut h);
         }
@@ -251,8 +264,14 @@ fn every_example_document_has_print_page_boxes() {
         assert_eq!(pages.len(), expected_pages, "{name}: pages");
         for (_, &id) in pages.iter() {
             let media = rect(&doc, id, b"MediaBox");
-            let trim = rect(&doc, id, b"TrimBox");
-            let bleed = 3.0 * MM;
+            // Without bleed Typst writes no TrimBox: the MediaBox is the finished size.
+            let trim = if office || large {
+                media
+            } else {
+                rect(&doc, id, b"TrimBox")
+            };
+            // The office copy has no bleed.
+            let bleed = if office || large { 0.0 } else { 3.0 * MM };
             assert!(
                 near(trim[2] - trim[0], w * MM),
                 "{name}: trim width {trim:?}"
@@ -445,6 +464,8 @@ fn poster_pages_show_previews_and_every_download() {
         "baojianpin-bushi-yao-duikai.pdf",
         "baojianpin-bushi-yao-shili-shequ-yi.pdf",
         "baojianpin-bushi-yao-gaoxin-shili-shequ-duikai.pdf",
+        "baojianpin-bushi-yao-ziyin.pdf",
+        "baojianpin-bushi-yao-shili-shequ-yi-ziyin.pdf",
     ] {
         assert!(
             page.contains(&format!("href=/posters/{f}")),
@@ -452,6 +473,10 @@ fn poster_pages_show_previews_and_every_download() {
         );
         assert!(t.contains_key(&format!("posters/{f}")), "{f} not written");
     }
+    assert!(
+        page.contains("自印版 A4 竖版 · 白涛街道示例社区一（示例）"),
+        "office copy listed"
+    );
     assert!(t["posters/baojianpin-bushi-yao.png"].starts_with(b"\x89PNG"));
     let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
     assert!(
@@ -472,11 +497,12 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
     let dir = example_copy();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains("新排版 28 份"), "{}", stdout(&o));
+    // 30 print-shop PDFs (two of them roll-ups) and 17 office copies.
+    assert!(stdout(&o).contains("新排版 47 份"), "{}", stdout(&o));
     let second = tree(&dir.path().join("public"));
     for (k, v) in first
         .iter()
-        .filter(|(k, _)| k.ends_with(".pdf") || k.ends_with(".png"))
+        .filter(|(k, _)| k.ends_with(".pdf") || k.ends_with(".png") || k.ends_with(".zip"))
     {
         assert!(
             second.get(k) == Some(v),
@@ -494,7 +520,8 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
         .replace("要钱电话先挂断", "要钱电话赶紧挂");
     std::fs::write(&p, text).unwrap();
     let o = run_in(dir.path(), &[]);
-    assert!(stdout(&o).contains("新排版 2 份"), "{}", stdout(&o));
+    // Its A4 and A3 copies and its office copy.
+    assert!(stdout(&o).contains("新排版 3 份"), "{}", stdout(&o));
     // --no-print writes no PDF.
     let o = run_in(dir.path(), &["--no-print"]);
     assert!(o.status.success());
@@ -831,4 +858,334 @@ fn a_mobile_number_prints_whole_on_an_a4_poster() {
     assert!(text_of(&Document::load_mem(&pdf).unwrap()).contains("13812345678"));
     let page = std::fs::read_to_string(dir.path().join("public/hotlines/index.html")).unwrap();
     assert!(page.contains("href=tel:13812345678"), "{page}");
+}
+
+/// Every colour a PDF can carry that is not CMYK: the problems found, as `object: what`.
+fn non_cmyk(doc: &Document) -> Vec<String> {
+    let mut bad = Vec::new();
+    let n_of = |o: &Object| -> Option<i64> {
+        let id = o.as_reference().ok()?;
+        doc.get_object(id)
+            .ok()?
+            .as_stream()
+            .ok()?
+            .dict
+            .get(b"N")
+            .ok()?
+            .as_i64()
+            .ok()
+    };
+    for (id, obj) in &doc.objects {
+        // Colour-space names and ICC profiles anywhere (resources, images, groups, shadings).
+        let mut stack = vec![obj];
+        while let Some(o) = stack.pop() {
+            match o {
+                Object::Name(n) => {
+                    let n = String::from_utf8_lossy(n);
+                    if ["DeviceRGB", "CalRGB", "DeviceGray", "CalGray", "Lab"].contains(&&*n) {
+                        bad.push(format!("{id:?}: colour space /{n}"));
+                    }
+                }
+                Object::Array(a) => {
+                    if a.first().and_then(|o| o.as_name().ok()) == Some(b"ICCBased".as_slice()) {
+                        let n = a.get(1).and_then(n_of);
+                        if n != Some(4) {
+                            bad.push(format!("{id:?}: ICCBased with N {n:?}"));
+                        }
+                    }
+                    stack.extend(a.iter());
+                }
+                Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        // Colour operators in every content stream (pages and form XObjects).
+        let Object::Stream(s) = obj else { continue };
+        let is_form =
+            s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form".as_slice());
+        let is_page_content = doc
+            .get_pages()
+            .values()
+            .any(|&p| doc.get_page_contents(p).contains(id));
+        if !(is_form || is_page_content) {
+            continue;
+        }
+        let data = s
+            .decompressed_content()
+            .unwrap_or_else(|_| s.content.clone());
+        let content = lopdf::content::Content::decode(&data).expect("content stream parses");
+        for op in content.operations {
+            let what = match op.operator.as_str() {
+                "rg" | "RG" => Some("RGB colour operator"),
+                "g" | "G" => Some("grey colour operator"),
+                "sc" | "scn" | "SC" | "SCN"
+                    if op.operands.iter().filter(|o| o.as_float().is_ok()).count() != 4 =>
+                {
+                    Some("colour with other than 4 components")
+                }
+                "cs" | "CS"
+                    if op.operands.first().and_then(|o| o.as_name().ok())
+                        != Some(b"DeviceCMYK".as_slice()) =>
+                {
+                    Some("colour space other than DeviceCMYK")
+                }
+                _ => None,
+            };
+            if let Some(w) = what {
+                bad.push(format!("{id:?}: {w} `{} {:?}`", op.operator, op.operands));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_print_pdf_is_cmyk_only() {
+    let all = pdfs();
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let doc = Document::load_mem(bytes).unwrap();
+        let bad = non_cmyk(&doc);
+        assert!(bad.is_empty(), "{name}: not CMYK:\n{}", bad.join("\n"));
+    }
+}
+
+#[test]
+fn the_cmyk_scan_finds_rgb_and_grey() {
+    // The scan itself must fail on what Typst writes for rgb() and luma() colours.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"RGB 海报\"\nheadline = \"测试\"\n+++\n",
+    );
+    write(
+        dir.path(),
+        "print/warning.typ",
+        "#import \"lib.typ\": *\n#let render(data) = setup(data, { rect(width: 5cm, height: 5cm, fill: rgb(\"#ff0000\")); text(fill: luma(20%))[测试] })\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p.pdf")).unwrap();
+    let bad = non_cmyk(&Document::load_mem(&pdf).unwrap());
+    assert!(
+        bad.iter()
+            .any(|b| b.contains("ICCBased") || b.contains("RGB")),
+        "{bad:?}"
+    );
+}
+
+/// The page rendered by hayro at `px_per_mm`, as grey values (0 black … 255 white), row-major.
+fn render_grey(pdf: &[u8], index: usize, px_per_mm: f32) -> (usize, usize, Vec<u8>) {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro parses the PDF");
+    let page = &pdf.pages()[index];
+    let settings = hayro::RenderSettings {
+        x_scale: px_per_mm / MM,
+        y_scale: px_per_mm / MM,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        ..Default::default()
+    };
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &InterpreterSettings::default(),
+        &settings,
+    );
+    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+    let rgba = pixmap.data_as_u8_slice();
+    let grey = (0..w * h)
+        .map(|i| {
+            ((u16::from(rgba[4 * i]) + u16::from(rgba[4 * i + 1]) + u16::from(rgba[4 * i + 2])) / 3)
+                as u8
+        })
+        .collect();
+    (w, h, grey)
+}
+
+#[test]
+fn office_copies_are_a4_with_white_margins_and_a_white_ground() {
+    let office: Vec<_> = pdfs()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("-ziyin.pdf"))
+        .collect();
+    // One per version of each poster and leaflet: 4 posters + 1 leaflet, three of them with 4 communities.
+    assert_eq!(
+        office.len(),
+        5 + 3 * 4,
+        "{:?}",
+        office.iter().map(|o| o.0).collect::<Vec<_>>()
+    );
+    for (name, bytes) in office {
+        let pages = Document::load_mem(bytes).unwrap().get_pages().len();
+        for p in 0..pages {
+            let (w, h, g) = render_grey(bytes, p, 4.0);
+            // Nothing within 10 mm of the edge (less half a millimetre for anti-aliasing).
+            let m = 38;
+            let inked = |x: usize, y: usize| g[y * w + x] < 250;
+            let edge = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .find(|&(x, y)| (x < m || y < m || x >= w - m || y >= h - m) && inked(x, y));
+            assert_eq!(
+                edge,
+                None,
+                "{name} page {}: ink within 10 mm of the edge",
+                p + 1
+            );
+            // A white ground: at most a quarter of the page carries any ink.
+            let share = g.iter().filter(|&&v| v < 250).count() as f32 / g.len() as f32;
+            assert!(
+                share < 0.25,
+                "{name} page {}: {:.0} % inked",
+                p + 1,
+                share * 100.0
+            );
+        }
+    }
+}
+
+#[test]
+fn the_sizes_print_shops_sell_have_their_finished_size_in_both_orientations() {
+    let dir = tempfile::tempdir().unwrap();
+    // Written as people type them: spaces, full-width digits.
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"纸张\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\nsize = [\"大度 16 开\", \"大度８开\", \"大度4开\", \"正度16开\", \"正度8开\"]\n+++\n",
+    );
+    write(
+        dir.path(),
+        "content/posters/q.md",
+        "+++\ntitle = \"横版纸张\"\nheadline = \"防骗\"\nhotlines = [\"police\"]\nsize = [\"正度16开\", \"大度8开\"]\norientation = \"landscape\"\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = [
+        ("p", 210.0, 285.0),
+        ("p-dadu-8k", 285.0, 420.0),
+        ("p-dadu-4k", 420.0, 570.0),
+        ("p-zhengdu-16k", 185.0, 260.0),
+        ("p-zhengdu-8k", 260.0, 370.0),
+        ("q", 260.0, 185.0),
+        ("q-dadu-8k", 420.0, 285.0),
+    ];
+    for (file, w, h) in want {
+        let pdf = std::fs::read(dir.path().join(format!("public/posters/{file}.pdf"))).unwrap();
+        let doc = Document::load_mem(&pdf).unwrap();
+        let page = doc.get_pages()[&1];
+        let trim = rect(&doc, page, b"TrimBox");
+        assert!(
+            near(trim[2] - trim[0], w * MM) && near(trim[3] - trim[1], h * MM),
+            "{file}: trim {trim:?}, want {w}×{h} mm"
+        );
+        assert!(non_cmyk(&doc).is_empty(), "{file}");
+        assert_eq!(decode_qr(&pdf, 1.0).len(), 1, "{file}: QR decodes");
+    }
+    let page = std::fs::read_to_string(dir.path().join("public/posters/p/index.html")).unwrap();
+    assert!(page.contains("大度8开 竖版"), "listed by its name");
+    // An unknown size names the shop sizes in its hint.
+    write(
+        dir.path(),
+        "content/posters/q.md",
+        "+++\ntitle = \"横版纸张\"\nsize = \"大度16\"\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    let err = stderr(&o);
+    assert!(
+        !o.status.success() && err.contains("E1007") && err.contains("大度16开"),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_poster_has_a_zip_for_the_print_shop_with_every_pdf_and_instructions() {
+    let t = &built().1;
+    let zip = &t["posters/baojianpin-bushi-yao.zip"];
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.as_slice())).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    // 3 sizes × (general + 4 communities), no office copies, and the instructions.
+    assert_eq!(names.len(), 16, "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.ends_with("-ziyin.pdf")),
+        "{names:?}"
+    );
+    for n in names.iter().filter(|n| n.ends_with(".pdf")) {
+        let mut f = archive.by_name(n).unwrap();
+        assert_eq!(f.compression(), zip::CompressionMethod::Stored);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        assert_eq!(
+            &bytes,
+            &t[&format!("posters/{n}")],
+            "{n} is the published PDF"
+        );
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("印刷说明.txt").unwrap(), &mut text)
+        .unwrap();
+    for want in [
+        "成品尺寸：A3（297×420 毫米，竖版）、A2（420×594 毫米，竖版）、对开（570×840 毫米，竖版）",
+        "出血：四边各 3 毫米",
+        "颜色：CMYK 四色",
+        "字体：全部嵌入",
+        "不是 PDF/X",
+        "版本：5 个（通用版、",
+        "共 15 个 PDF",
+        "baojianpin-bushi-yao-shili-shequ-yi-duikai.pdf    对开 竖版 · 白涛街道示例社区一（示例）",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    let page = String::from_utf8(t["posters/baojianpin-bushi-yao/index.html"].clone()).unwrap();
+    assert!(
+        page.contains("href=/posters/baojianpin-bushi-yao.zip"),
+        "package linked"
+    );
+    let leaflet = String::from_utf8(t["leaflets/fangpian-sanzheye/index.html"].clone()).unwrap();
+    assert!(leaflet.contains("href=/leaflets/fangpian-sanzheye.zip"));
+    assert!(t.contains_key("leaflets/fangpian-sanzheye.zip"));
+}
+
+#[test]
+fn roll_up_stands_are_full_size_without_bleed_with_a_large_qr_and_large_numbers() {
+    let t = &built().1;
+    for (file, w, h) in [
+        ("posters/anli-yanglao-chuangwei-yilabao.pdf", 800.0, 2000.0),
+        ("posters/anli-yanglao-chuangwei-xzhanjia.pdf", 600.0, 1600.0),
+    ] {
+        let pdf = &t[file];
+        let doc = Document::load_mem(pdf).unwrap();
+        let page = doc.get_pages()[&1];
+        let media = rect(&doc, page, b"MediaBox");
+        assert!(
+            near(media[2] - media[0], w * MM) && near(media[3] - media[1], h * MM),
+            "{file}: {media:?}"
+        );
+        // The QR code is at least 30 mm × the scale against A4, and decodes.
+        let scale = (w / 210.0_f32).min(h / 297.0);
+        let found = decode_qr(pdf, 0.6);
+        assert_eq!(found.len(), 1, "{file}: {found:?}");
+        assert_eq!(
+            found[0].0,
+            "https://fangpian.example.org/cases/yanglao-gongyu/"
+        );
+        assert!(
+            found[0].1 >= 30.0 * scale - 1.0,
+            "{file}: QR {:.0} mm",
+            found[0].1
+        );
+        // Nothing in the bottom safe margin (a 易拉宝's cassette hides 200 mm).
+        let (pw, ph, g) = render_grey(pdf, 0, 0.5);
+        let safe = if w == 800.0 { 200.0 } else { 60.0 };
+        let rows = (safe * 0.5) as usize - 2;
+        let inked = (ph - rows..ph).any(|y| (0..pw).any(|x| g[y * pw + x] < 250));
+        assert!(!inked, "{file}: ink in the bottom {safe} mm");
+        let text = text_of(&doc);
+        assert!(
+            text.contains("96110") && text.contains("养老床位"),
+            "{file}: {text}"
+        );
+    }
 }

@@ -15,8 +15,17 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
     match name {
         "A3" => (297.0, 420.0),
         "A2" => (420.0, 594.0),
-        // 大度对开, the common size for posters in Chinese print shops.
+        // 大度对开, the common size for posters in Chinese print shops, and the other 大度 and 正度
+        // folios shops sell (finished sizes).
         "对开" => (570.0, 840.0),
+        "大度16开" => (210.0, 285.0),
+        "大度8开" => (285.0, 420.0),
+        "大度4开" => (420.0, 570.0),
+        "正度16开" => (185.0, 260.0),
+        "正度8开" => (260.0, 370.0),
+        // Large format: roll-up stands.
+        "易拉宝" => (800.0, 2000.0),
+        "X展架" => (600.0, 1600.0),
         _ => (210.0, 297.0),
     }
 }
@@ -25,15 +34,29 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
 pub fn paper_slug(name: &str) -> String {
     match name {
         "对开" => "duikai".into(),
+        "大度16开" => "dadu-16k".into(),
+        "大度8开" => "dadu-8k".into(),
+        "大度4开" => "dadu-4k".into(),
+        "正度16开" => "zhengdu-16k".into(),
+        "正度8开" => "zhengdu-8k".into(),
+        "易拉宝" => "yilabao".into(),
+        "X展架" => "xzhanjia".into(),
         other => other.to_ascii_lowercase(),
     }
+}
+
+/// Whether a paper is a large-format roll-up stand (易拉宝, X展架): laid out with the `rollup` layout,
+/// with `[print] large_bleed_mm` of bleed (none by default).
+pub fn is_large(name: &str) -> bool {
+    matches!(name, "易拉宝" | "X展架")
 }
 
 /// Width, height (mm) and the scale against A4 in the same orientation.
 pub fn geometry(size: &str, orientation: &str) -> (f64, f64, f64) {
     let (w, h) = paper_mm(size);
     let scale = (w / 210.0).min(h / 297.0);
-    if orientation == "landscape" {
+    // Roll-up stands stand upright whatever the poster's orientation.
+    if orientation == "landscape" && !is_large(size) {
         (h, w, scale)
     } else {
         (w, h, scale)
@@ -273,4 +296,30 @@ fn printed_chars(v: &Value) -> usize {
             .sum(),
         _ => 0,
     }
+}
+
+/// The poster QR code of `url` for the templates, which draw it in black ink: `modules` is its width in
+/// modules with the 4-module quiet zone, `runs` its runs of dark modules, row by row, as
+/// `[x, y, length]` (error correction M, as `qr::svg_print`). `Null` for data too long for any QR code.
+pub fn qr_runs(url: &str) -> Value {
+    let Some((colors, width)) = crate::qr::modules(url, qrcode::EcLevel::M) else {
+        return Value::Null;
+    };
+    let quiet = 4;
+    let mut runs = Vec::new();
+    for (y, row) in colors.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            if row[x] != qrcode::Color::Dark {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < width && row[x] == qrcode::Color::Dark {
+                x += 1;
+            }
+            runs.push(json!([start + quiet, y + quiet, x - start]));
+        }
+    }
+    json!({"modules": width + 2 * quiet, "runs": runs})
 }

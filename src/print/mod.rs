@@ -6,10 +6,12 @@
 pub mod cache;
 pub mod data;
 mod engine;
+pub mod package;
+pub mod preflight;
+pub mod variants;
 
 /// The exact Typst version posters are made with (shown by `fangpian --version`).
 pub use engine::TYPST_VERSION;
-pub mod variants;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,12 @@ use crate::site::Site;
 use engine::{Cover, Engine, FontFile, TemplateFile};
 use variants::{Variant, VariantFile};
 
+/// File-name suffix of the office-printer copy (自印版).
+pub const OFFICE_SLUG: &str = "ziyin";
+
+/// Margin of the office-printer copy of a poster, mm: office printers cannot print to the edge.
+pub const OFFICE_MARGIN_MM: f64 = 10.0;
+
 /// Width in pixels of the PNG previews.
 pub const PREVIEW_WIDTH: u32 = 720;
 
@@ -41,6 +49,8 @@ pub struct Document {
     pub variant: Option<usize>,
     /// Whether this is the general version (no variant) at the main paper size.
     pub primary: bool,
+    /// The A4 office-printer copy (自印版): no bleed, 10 mm margins, white ground.
+    pub office: bool,
     /// PNG previews of this document, one per page (`posters/x.png`, `leaflets/x-2.png`); only the main
     /// paper size of each version has them.
     pub previews: Vec<String>,
@@ -146,9 +156,25 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
                     orientation: f.orientation.clone(),
                     variant: v,
                     primary: s == 0 && v.is_none(),
+                    office: false,
                     previews,
                 });
             }
+        }
+        // The office-printer copy of every version: A4 in the main document's orientation.
+        for v in std::iter::once(None).chain((0..count).map(Some)) {
+            let vslug = v
+                .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
+                .unwrap_or_default();
+            documents.push(Document {
+                rel: format!("{base}{vslug}-{OFFICE_SLUG}.pdf"),
+                size: "A4".into(),
+                orientation: f.orientation.clone(),
+                variant: v,
+                primary: false,
+                office: true,
+                previews: Vec::new(),
+            });
         }
         let panels = if page.kind == Kind::Leaflet {
             match data::panels(site, page) {
@@ -208,27 +234,35 @@ fn collisions(site: &Site, items: &[Item]) -> Vec<Diagnostic> {
 /// The poster page's download list and preview, for its web page.
 pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let page = &site.pages[item.page];
+    let download = |d: &Document| {
+        let variant = d
+            .variant
+            .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
+        let orientation = if d.orientation == "landscape" {
+            "横版"
+        } else {
+            "竖版"
+        };
+        json!({
+            "href": format!("/{}", d.rel),
+            "size": d.size,
+            "orientation": orientation,
+            "variant": variant.map(|v| v.name.clone()),
+            "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
+            "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
+        })
+    };
     let downloads: Vec<Value> = item
         .documents
         .iter()
-        .map(|d| {
-            let variant = d
-                .variant
-                .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
-            let orientation = if d.orientation == "landscape" {
-                "横版"
-            } else {
-                "竖版"
-            };
-            json!({
-                "href": format!("/{}", d.rel),
-                "size": d.size,
-                "orientation": orientation,
-                "variant": variant.map(|v| v.name.clone()),
-                "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
-                "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
-            })
-        })
+        .filter(|d| !d.office)
+        .map(download)
+        .collect();
+    let office: Vec<Value> = item
+        .documents
+        .iter()
+        .filter(|d| d.office)
+        .map(download)
         .collect();
     let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
     let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
@@ -270,7 +304,19 @@ pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let previews = versions
         .first()
         .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
-    json!({"downloads": downloads, "previews": previews, "versions": versions})
+    // The print shop's zip, when this build made it.
+    let zip = package::rel(item);
+    let package = made.and_then(|m| m.sizes.get(&zip)).map(|b| {
+        json!({
+            "href": format!("/{zip}"),
+            "kb": b.div_ceil(1024),
+            "files": package::documents(item).count(),
+        })
+    });
+    json!({
+        "downloads": downloads, "office": office, "package": package, "previews": previews,
+        "versions": versions,
+    })
 }
 
 /// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.
@@ -303,6 +349,13 @@ fn templates(root: &Path, theme: &str) -> Result<Vec<TemplateFile>, Vec<Diagnost
         }
     }
     Ok(by_name.into_values().collect())
+}
+
+/// `check`'s colour preflight of the print templates the site uses (W2011 for colours outside CMYK).
+pub fn colour_warnings(site: &Site) -> Vec<Diagnostic> {
+    templates(&site.root, &site.config.theme)
+        .map(|t| preflight::colours(&t))
+        .unwrap_or_default()
 }
 
 /// Theme fonts: the site theme's `fonts/` on disk, then the embedded default theme's.
@@ -352,6 +405,9 @@ pub struct Printer<'a> {
 
 /// The failures of several versions of one document, in plan order.
 type Failures<'w, 'a> = Vec<(&'w Work<'a>, Diagnostic)>;
+
+/// One document printed: its output path, the PDF and whether it was laid out (not from the cache).
+type Printed = (String, Vec<u8>, bool);
 
 /// A unit of work: one document of one item.
 struct Work<'a> {
@@ -418,7 +474,7 @@ impl<'a> Printer<'a> {
             .iter()
             .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
             .collect();
-        let results: Vec<Result<(String, u64, bool), Diagnostic>> = works
+        let results: Vec<Result<Printed, Diagnostic>> = works
             .par_iter()
             .map(|w| self.one(w, sink, check_only))
             .collect();
@@ -426,12 +482,17 @@ impl<'a> Printer<'a> {
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
         let mut overflows: BTreeMap<(usize, &str, &str), Failures> = BTreeMap::new();
+        // The print-shop PDFs, for the packages.
+        let mut pdfs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (w, r) in works.iter().zip(results) {
             match r {
-                Ok((rel, bytes, compiled)) => {
+                Ok((rel, pdf, compiled)) => {
                     made.documents += 1;
                     made.compiled += usize::from(compiled);
-                    made.sizes.insert(rel, bytes);
+                    made.sizes.insert(rel.clone(), pdf.len() as u64);
+                    if !w.doc.office && !check_only {
+                        pdfs.insert(rel, pdf);
+                    }
                 }
                 Err(e) if e.code == codes::PRINT_OVERFLOW => {
                     let key = (w.item.page, w.doc.size.as_str(), w.doc.orientation.as_str());
@@ -444,11 +505,23 @@ impl<'a> Printer<'a> {
                 }
             }
         }
+        // An A4 poster's office copies overflow when its print-shop copies do; then only those are told.
+        for g in overflows.values_mut() {
+            if g.iter().any(|(w, _)| !w.doc.office) {
+                g.retain(|(w, _)| !w.doc.office);
+            }
+        }
         errs.extend(overflows.into_values().map(|g| self.merge_versions(g)));
         if !errs.is_empty() {
             return Err(errs);
         }
         if !check_only {
+            for item in &self.plan.items {
+                let zip = package::build(self.site, item, &pdfs).map_err(|e| vec![e])?;
+                let rel = package::rel(item);
+                sink.write(&rel, &zip).map_err(|e| vec![e])?;
+                made.sizes.insert(rel, zip.len() as u64);
+            }
             self.cache.prune();
         }
         Ok(made)
@@ -462,6 +535,7 @@ impl<'a> Printer<'a> {
         };
         let texts = data::texts(site, page, f);
         let (width, height, scale) = data::geometry(&w.doc.size, &w.doc.orientation);
+        let (bleed, crop_marks, margin, scale) = self.page_setup(w, width, height, scale);
         let hotlines: Vec<Value> = f
             .hotlines
             .iter()
@@ -483,17 +557,19 @@ impl<'a> Printer<'a> {
             .doc
             .variant
             .and_then(|k| w.item.variants.as_ref().map(|v| &v.variants[k]));
-        let print = &site.config.print;
+        let code = data::qr_runs(&qr_url);
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
-            "layout": w.item.layout,
+            "layout": template_of(w),
             "title": page.meta.title,
             "paper": {
                 "name": w.doc.size, "width": width, "height": height,
                 "orientation": w.doc.orientation, "scale": scale,
             },
-            "bleed": print.bleed_mm,
-            "crop_marks": print.crop_marks,
+            "bleed": bleed,
+            "crop_marks": crop_marks,
+            "office": w.doc.office,
+            "margin": margin,
             "headline": texts.headline,
             "slogan": texts.slogan,
             "points": texts.points,
@@ -503,6 +579,8 @@ impl<'a> Printer<'a> {
                 "url": qr_url,
                 "alt": format!("二维码：用手机扫一扫，打开 {qr_url}"),
                 "caption": qr_caption,
+                "modules": code["modules"],
+                "runs": code["runs"],
             },
             "site": {
                 "title": site.config.title,
@@ -515,12 +593,27 @@ impl<'a> Printer<'a> {
         (value, Some(qr_url))
     }
 
-    fn one(
-        &self,
-        w: &Work,
-        sink: &dyn Sink,
-        check_only: bool,
-    ) -> Result<(String, u64, bool), Diagnostic> {
+    /// Bleed and crop marks (mm, bool), page margin (mm) and type scale of a document: roll-ups take
+    /// `[print] large_bleed_mm`; a poster's office copy is its A4 layout shrunk into the 10 mm margins,
+    /// while the leaflet's keeps its fold positions and widens its panels' insets instead.
+    fn page_setup(&self, w: &Work, width: f64, height: f64, scale: f64) -> (f64, bool, f64, f64) {
+        let print = &self.site.config.print;
+        if data::is_large(&w.doc.size) {
+            (print.large_bleed_mm, false, 0.0, scale)
+        } else if w.doc.office {
+            let margin = if w.item.kind == Kind::Leaflet {
+                0.0
+            } else {
+                OFFICE_MARGIN_MM
+            };
+            let inner = ((width - 2.0 * margin) / width).min((height - 2.0 * margin) / height);
+            (0.0, false, margin, scale * inner)
+        } else {
+            (print.bleed_mm, print.crop_marks, 0.0, scale)
+        }
+    }
+
+    fn one(&self, w: &Work, sink: &dyn Sink, check_only: bool) -> Result<Printed, Diagnostic> {
         let page = &self.site.pages[w.item.page];
         let (value, qr_url) = self.data(w);
         let sheets = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
@@ -540,7 +633,7 @@ impl<'a> Printer<'a> {
             .map(String::into_bytes);
         let mut h = cache::Hasher::new();
         h.str(&self.fingerprint);
-        h.str(&w.item.layout);
+        h.str(template_of(w));
         h.bytes(&data);
         h.bytes(qr_svg.as_deref().unwrap_or_default());
         h.str(if system_fonts { "system" } else { "theme" });
@@ -554,10 +647,10 @@ impl<'a> Printer<'a> {
             if !check_only {
                 self.write(sink, w, &hit.pdf, &hit.pngs)?;
             }
-            return Ok((w.doc.rel.clone(), hit.pdf.len() as u64, false));
+            return Ok((w.doc.rel.clone(), hit.pdf, false));
         }
         let job = engine::Job {
-            template: &w.item.layout,
+            template: template_of(w),
             data,
             qr_svg,
             system_fonts,
@@ -594,7 +687,7 @@ impl<'a> Printer<'a> {
             self.cache.put(&key, &pdf, &pngs);
             self.write(sink, w, &pdf, &pngs)?;
         }
-        Ok((w.doc.rel.clone(), pdf.len() as u64, true))
+        Ok((w.doc.rel.clone(), pdf, true))
     }
 
     fn write(
@@ -660,8 +753,9 @@ impl<'a> Printer<'a> {
         } else {
             "竖版"
         };
+        let office = if w.doc.office { " 自印版" } else { "" };
         format!(
-            "{kind}「{}」（{} {orientation}{extra}）",
+            "{kind}「{}」（{} {orientation}{office}{extra}）",
             page.meta.title, w.doc.size
         )
     }
@@ -801,6 +895,16 @@ impl<'a> Printer<'a> {
                 self.missing_glyph(w, c)
             }
         }
+    }
+}
+
+/// The layout a document is set with: the page's, except that roll-up stands (易拉宝, X展架) always use
+/// `rollup`.
+fn template_of<'w>(w: &'w Work) -> &'w str {
+    if data::is_large(&w.doc.size) {
+        "rollup"
+    } else {
+        &w.item.layout
     }
 }
 
