@@ -166,14 +166,23 @@ fn print_planning_makes_every_size_and_version_once() {
         assert_eq!(primary[0].size, sizes[0]);
         assert!(primary[0].variant.is_none());
         for size in &sizes {
-            let n = item.documents.iter().filter(|d| &d.size == size).count();
+            let n = item
+                .documents
+                .iter()
+                .filter(|d| &d.size == size && !d.office)
+                .count();
             assert_eq!(n, versions, "{}: {size} in every version", page.rel);
         }
+        // And one A4 office copy (自印版) per version, without previews.
+        let office: Vec<_> = item.documents.iter().filter(|d| d.office).collect();
+        assert_eq!(office.len(), versions, "{}: office copies", page.rel);
+        assert!(office.iter().all(|d| d.size == "A4" && !d.primary));
         for d in &item.documents {
             assert!(rels.insert(d.rel.clone()), "{} planned twice", d.rel);
             assert!(d.rel.ends_with(".pdf"));
             // Previews only for the main size, one set per version.
-            assert_eq!(!d.previews.is_empty(), d.size == sizes[0], "{}", d.rel);
+            let main = d.size == sizes[0] && !d.office;
+            assert_eq!(!d.previews.is_empty(), main, "{}", d.rel);
         }
     }
 }
