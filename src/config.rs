@@ -107,57 +107,12 @@ impl SiteConfig {
         let mut errs = Vec::new();
         let t = Table::new(&doc, &table);
         t.check_keys(KEYS, "site.toml", &mut errs);
-        let title = match t.opt_str("title", &mut errs) {
-            Some(s) => s,
-            None => {
-                if t.get("title").is_none() {
-                    errs.push(
-                        Diagnostic::error(
-                            codes::SITE_INVALID,
-                            "site.toml 缺少 `title`（站点名称）",
-                        )
-                        .in_file(display, source)
-                        .hint("加一行：title = \"某某街道防骗宣传\""),
-                    );
-                }
-                String::new()
-            }
-        };
-        let base_url = t
-            .opt_str("base_url", &mut errs)
-            .unwrap_or_else(|| "http://127.0.0.1:1111".into());
-        if let Some(v) = t.get("base_url")
-            && !(base_url.starts_with("http://") || base_url.starts_with("https://"))
-        {
-            errs.push(
-                doc.error(
-                    codes::SITE_INVALID,
-                    "`base_url` 必须以 http:// 或 https:// 开头",
-                    v.span(),
-                )
-                .label("这个网址不完整")
-                .hint("例如 base_url = \"https://fangpian.example.org\""),
-            );
-        }
+        let title = parse_title(&doc, &t, &mut errs);
+        let base_url = parse_base_url(&doc, &t, &mut errs);
         let language = t
             .opt_str("language", &mut errs)
             .unwrap_or_else(|| "zh-CN".into());
-        let theme = match t.opt_sp_str("theme", &mut errs) {
-            Some(s) if !is_folder_name(&s.value) => {
-                errs.push(
-                    doc.error(
-                        codes::PATH_OUTSIDE_ROOT,
-                        format!("theme = \"{}\" 不是 themes 目录里的一个文件夹名", s.value),
-                        s.span.clone(),
-                    )
-                    .label("这里只能写文件夹名，不能写路径")
-                    .hint("主题要放在站点的 themes/ 目录里，这里只写它的文件夹名，例如 theme = \"default\""),
-                );
-                "default".into()
-            }
-            Some(s) => s.value,
-            None => "default".into(),
-        };
+        let theme = parse_theme(&doc, &t, &mut errs);
         let organization = t.opt_str("organization", &mut errs).unwrap_or_default();
         let description = t.opt_str("description", &mut errs).unwrap_or_default();
         let categories = t
@@ -174,69 +129,7 @@ impl SiteConfig {
             .opt_int("paragraph_max_chars", &mut errs)
             .unwrap_or(240)
             .max(1) as usize;
-        let mut print = PrintConfig {
-            paper: "A4".into(),
-            bleed_mm: 3.0,
-            crop_marks: false,
-            large_bleed_mm: 0.0,
-        };
-        if let Some(p) = t.opt_table("print", &mut errs) {
-            p.check_keys(PRINT_KEYS, "[print]", &mut errs);
-            if let Some(mut s) = p.opt_sp_str("paper", &mut errs) {
-                s.value = crate::frontmatter::paper_name(&s.value);
-                if crate::frontmatter::PAPER_SIZES.contains(&s.value.as_str()) {
-                    print.paper = s.value;
-                } else {
-                    errs.push(
-                        doc.error(
-                            codes::SITE_INVALID,
-                            format!("[print] paper 不能是「{}」", s.value),
-                            s.span.clone(),
-                        )
-                        .label("不支持的纸张")
-                        .hint(crate::diag::did_you_mean(
-                            &s.value,
-                            crate::frontmatter::PAPER_SIZES,
-                        )),
-                    );
-                }
-            }
-            if let Some(f) = p.opt_float("bleed_mm", &mut errs) {
-                if (0.0..=10.0).contains(&f) {
-                    print.bleed_mm = f;
-                } else {
-                    let span = p.get("bleed_mm").map(|v| v.span()).unwrap_or(0..0);
-                    errs.push(
-                        doc.error(
-                            codes::SITE_INVALID,
-                            format!("[print] bleed_mm = {f} 超出范围"),
-                            span,
-                        )
-                        .label("出血应在 0 到 10 毫米之间")
-                        .hint("印刷厂一般要求 3 毫米出血：bleed_mm = 3"),
-                    );
-                }
-            }
-            if let Some(f) = p.opt_float("large_bleed_mm", &mut errs) {
-                if (0.0..=50.0).contains(&f) {
-                    print.large_bleed_mm = f;
-                } else {
-                    let span = p.get("large_bleed_mm").map(|v| v.span()).unwrap_or(0..0);
-                    errs.push(
-                        doc.error(
-                            codes::SITE_INVALID,
-                            format!("[print] large_bleed_mm = {f} 超出范围"),
-                            span,
-                        )
-                        .label("大幅面出血应在 0 到 50 毫米之间")
-                        .hint("易拉宝、X展架一般不要出血：large_bleed_mm = 0；印刷厂要求时按它说的写，例如 large_bleed_mm = 5"),
-                    );
-                }
-            }
-            if let Some(b) = p.opt_bool("crop_marks", &mut errs) {
-                print.crop_marks = b;
-            }
-        }
+        let print = parse_print(&doc, &t, &mut errs);
         let deploy = crate::deploy::settings::parse_deploy(&t, &mut errs);
         let precompress = crate::deploy::settings::parse_output(&t, &mut errs);
         let extra = t
@@ -267,6 +160,145 @@ impl SiteConfig {
     /// Absolute URL for a site path starting with `/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+}
+
+/// `title`, required.
+fn parse_title(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> String {
+    if let Some(s) = t.opt_str("title", errs) {
+        return s;
+    }
+    if t.get("title").is_none() {
+        errs.push(
+            Diagnostic::error(codes::SITE_INVALID, "site.toml 缺少 `title`（站点名称）")
+                .in_file(doc.file, doc.source)
+                .hint("加一行：title = \"某某街道防骗宣传\""),
+        );
+    }
+    String::new()
+}
+
+/// `base_url`: an http(s) address (the local preview's by default).
+fn parse_base_url(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> String {
+    let base_url = t
+        .opt_str("base_url", errs)
+        .unwrap_or_else(|| "http://127.0.0.1:1111".into());
+    if let Some(v) = t.get("base_url")
+        && !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+    {
+        errs.push(
+            doc.error(
+                codes::SITE_INVALID,
+                "`base_url` 必须以 http:// 或 https:// 开头",
+                v.span(),
+            )
+            .label("这个网址不完整")
+            .hint("例如 base_url = \"https://fangpian.example.org\""),
+        );
+    }
+    base_url
+}
+
+/// `theme`: a folder name in `themes/`, never a path.
+fn parse_theme(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> String {
+    match t.opt_sp_str("theme", errs) {
+        Some(s) if !is_folder_name(&s.value) => {
+            errs.push(
+                doc.error(
+                    codes::PATH_OUTSIDE_ROOT,
+                    format!("theme = \"{}\" 不是 themes 目录里的一个文件夹名", s.value),
+                    s.span.clone(),
+                )
+                .label("这里只能写文件夹名，不能写路径")
+                .hint("主题要放在站点的 themes/ 目录里，这里只写它的文件夹名，例如 theme = \"default\""),
+            );
+            "default".into()
+        }
+        Some(s) => s.value,
+        None => "default".into(),
+    }
+}
+
+/// `[print]`: default paper, bleeds and crop marks.
+fn parse_print(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> PrintConfig {
+    let mut print = PrintConfig {
+        paper: "A4".into(),
+        bleed_mm: 3.0,
+        crop_marks: false,
+        large_bleed_mm: 0.0,
+    };
+    let Some(p) = t.opt_table("print", errs) else {
+        return print;
+    };
+    p.check_keys(PRINT_KEYS, "[print]", errs);
+    if let Some(mut s) = p.opt_sp_str("paper", errs) {
+        s.value = crate::frontmatter::paper_name(&s.value);
+        if crate::frontmatter::PAPER_SIZES.contains(&s.value.as_str()) {
+            print.paper = s.value;
+        } else {
+            errs.push(
+                doc.error(
+                    codes::SITE_INVALID,
+                    format!("[print] paper 不能是「{}」", s.value),
+                    s.span.clone(),
+                )
+                .label("不支持的纸张")
+                .hint(crate::diag::did_you_mean(
+                    &s.value,
+                    crate::frontmatter::PAPER_SIZES,
+                )),
+            );
+        }
+    }
+    let bleed = Bleed {
+        key: "bleed_mm",
+        max: 10.0,
+        label: "出血应在 0 到 10 毫米之间",
+        hint: "印刷厂一般要求 3 毫米出血：bleed_mm = 3",
+    };
+    if let Some(f) = bleed.read(doc, &p, errs) {
+        print.bleed_mm = f;
+    }
+    let large = Bleed {
+        key: "large_bleed_mm",
+        max: 50.0,
+        label: "大幅面出血应在 0 到 50 毫米之间",
+        hint: "易拉宝、X展架一般不要出血：large_bleed_mm = 0；印刷厂要求时按它说的写，例如 large_bleed_mm = 5",
+    };
+    if let Some(f) = large.read(doc, &p, errs) {
+        print.large_bleed_mm = f;
+    }
+    if let Some(b) = p.opt_bool("crop_marks", errs) {
+        print.crop_marks = b;
+    }
+    print
+}
+
+/// A bleed setting of `[print]` in millimetres, between 0 and `max`.
+struct Bleed {
+    key: &'static str,
+    max: f64,
+    label: &'static str,
+    hint: &'static str,
+}
+
+impl Bleed {
+    fn read(&self, doc: &Doc<'_>, p: &Table, errs: &mut Vec<Diagnostic>) -> Option<f64> {
+        let f = p.opt_float(self.key, errs)?;
+        if (0.0..=self.max).contains(&f) {
+            return Some(f);
+        }
+        let span = p.get(self.key).map(|v| v.span()).unwrap_or(0..0);
+        errs.push(
+            doc.error(
+                codes::SITE_INVALID,
+                format!("[print] {} = {f} 超出范围", self.key),
+                span,
+            )
+            .label(self.label)
+            .hint(self.hint),
+        );
+        None
     }
 }
 
