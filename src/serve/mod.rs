@@ -176,6 +176,71 @@ fn announce(local: std::net::SocketAddr) -> String {
 }
 
 /// Run the preview server until the process is stopped.
+/// The runtime of the preview server and its socket bound to `addr`, with the address it got.
+fn listen(
+    addr: &str,
+) -> Result<
+    (
+        tokio::runtime::Runtime,
+        tokio::net::TcpListener,
+        std::net::SocketAddr,
+    ),
+    Failure,
+> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::from(Diagnostic::error(
+                codes::SERVE_BIND,
+                format!("无法启动预览服务器：{e}"),
+            ))
+        })?;
+    let bind_error = |e: std::io::Error| {
+        Failure::from(
+            Diagnostic::error(codes::SERVE_BIND, format!("无法在 {addr} 上启动预览：{e}"))
+                .hint("这个端口可能已被占用；换一个端口，例如 fangpian serve --port 1112"),
+        )
+    };
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
+    Ok((runtime, listener, local))
+}
+
+/// The next batch of changed paths that matter (waiting for a quiet moment, at most [`MAX_WAIT`]);
+/// `None` when the watcher has stopped.
+fn next_changes(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    root: &Path,
+    out: &Path,
+) -> Option<Vec<PathBuf>> {
+    let first = rx.recv().ok()?;
+    let mut changed: Vec<PathBuf> = Vec::new();
+    let mut collect = |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev
+            && !matches!(ev.kind, EventKind::Access(_))
+        {
+            for p in ev.paths {
+                if relevant(root, out, &p) && !changed.contains(&p) {
+                    changed.push(p);
+                }
+            }
+        }
+    };
+    collect(first);
+    let started = Instant::now();
+    while let Ok(ev) = rx.recv_timeout(QUIET) {
+        collect(ev);
+        if started.elapsed() > MAX_WAIT {
+            break;
+        }
+    }
+    Some(changed)
+}
+
 pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     let root = opts.build.root.canonicalize().map_err(|e| {
         Failure::from(Diagnostic::error(
@@ -209,31 +274,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     })?;
     let mut watches = Watches::new(watcher, &root)?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::from(Diagnostic::error(
-                codes::SERVE_BIND,
-                format!("无法启动预览服务器：{e}"),
-            ))
-        })?;
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(&addr))
-        .map_err(|e| {
-            Failure::from(
-                Diagnostic::error(codes::SERVE_BIND, format!("无法在 {addr} 上启动预览：{e}"))
-                    .hint("这个端口可能已被占用；换一个端口，例如 fangpian serve --port 1112"),
-            )
-        })?;
-    let local = listener.local_addr().map_err(|e| {
-        Failure::from(Diagnostic::error(
-            codes::SERVE_BIND,
-            format!("无法在 {addr} 上启动预览：{e}"),
-        ))
-    })?;
+    let (runtime, listener, local) = listen(&addr)?;
     let shared = Shared::new(out.clone(), Hosts::new(local.ip(), &opts.allow_hosts));
     report(&first_result, &shared);
     let url = announce(local);
@@ -246,27 +288,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     });
 
     // The watcher loop owns the site state; the server only reads files and the shared error.
-    while let Ok(first) = rx.recv() {
-        let mut changed: Vec<PathBuf> = Vec::new();
-        let mut collect = |ev: notify::Result<notify::Event>| {
-            if let Ok(ev) = ev
-                && !matches!(ev.kind, EventKind::Access(_))
-            {
-                for p in ev.paths {
-                    if relevant(&root, &out, &p) && !changed.contains(&p) {
-                        changed.push(p);
-                    }
-                }
-            }
-        };
-        collect(first);
-        let started = Instant::now();
-        while let Ok(ev) = rx.recv_timeout(QUIET) {
-            collect(ev);
-            if started.elapsed() > MAX_WAIT {
-                break;
-            }
-        }
+    while let Some(changed) = next_changes(&rx, &root, &out) {
         if changed.is_empty() {
             continue;
         }
