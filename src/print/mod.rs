@@ -109,73 +109,15 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
             continue;
         }
         let variants = match &f.variants {
-            Some(v) => match variant_files.get(&v.value) {
-                Some(vf) => Some(vf.clone()),
-                None => match variants::load(&site.root, &v.value) {
-                    Ok(vf) => {
-                        let vf = Arc::new(vf);
-                        variant_files.insert(v.value.clone(), vf.clone());
-                        Some(vf)
-                    }
-                    Err(e) => {
-                        errs.extend(e);
-                        continue;
-                    }
-                },
+            Some(v) => match variant_file(site, &v.value, &mut variant_files) {
+                Ok(vf) => Some(vf),
+                Err(e) => {
+                    errs.extend(e);
+                    continue;
+                }
             },
             None => None,
         };
-        let base = out_base(page);
-        let mut documents = Vec::new();
-        let count = variants.as_ref().map_or(0, |v| v.variants.len());
-        let sizes = if page.kind == Kind::Leaflet {
-            vec!["A4".to_string()]
-        } else {
-            f.sizes_or(&site.config.print.paper)
-        };
-        for (s, size) in sizes.iter().enumerate() {
-            let suffix = if s == 0 {
-                String::new()
-            } else {
-                format!("-{}", data::paper_slug(size))
-            };
-            for v in std::iter::once(None).chain((0..count).map(Some)) {
-                let vslug = v
-                    .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
-                    .unwrap_or_default();
-                let previews = match (s, page.kind) {
-                    (0, Kind::Leaflet) => {
-                        vec![format!("{base}{vslug}.png"), format!("{base}{vslug}-2.png")]
-                    }
-                    (0, _) => vec![format!("{base}{vslug}.png")],
-                    _ => Vec::new(),
-                };
-                documents.push(Document {
-                    rel: format!("{base}{vslug}{suffix}.pdf"),
-                    size: size.clone(),
-                    orientation: f.orientation.clone(),
-                    variant: v,
-                    primary: s == 0 && v.is_none(),
-                    office: false,
-                    previews,
-                });
-            }
-        }
-        // The office-printer copy of every version: A4 in the main document's orientation.
-        for v in std::iter::once(None).chain((0..count).map(Some)) {
-            let vslug = v
-                .map(|k| format!("-{}", variants.as_ref().unwrap().variants[k].slug))
-                .unwrap_or_default();
-            documents.push(Document {
-                rel: format!("{base}{vslug}-{OFFICE_SLUG}.pdf"),
-                size: "A4".into(),
-                orientation: f.orientation.clone(),
-                variant: v,
-                primary: false,
-                office: true,
-                previews: Vec::new(),
-            });
-        }
         let panels = if page.kind == Kind::Leaflet {
             match data::panels(site, page) {
                 Ok(p) => p,
@@ -191,7 +133,7 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
             page: i,
             kind: page.kind,
             layout: layout_of(page, f),
-            documents,
+            documents: documents(site, page, f, variants.as_deref()),
             variants,
             panels,
         });
@@ -202,6 +144,83 @@ pub fn plan(site: &Site) -> Result<Plan, Vec<Diagnostic>> {
     } else {
         Err(errs)
     }
+}
+
+/// The variants file `rel`, read once however many posters name it.
+fn variant_file(
+    site: &Site,
+    rel: &str,
+    loaded: &mut BTreeMap<String, Arc<VariantFile>>,
+) -> Result<Arc<VariantFile>, Vec<Diagnostic>> {
+    if let Some(vf) = loaded.get(rel) {
+        return Ok(vf.clone());
+    }
+    let vf = Arc::new(variants::load(&site.root, rel)?);
+    loaded.insert(rel.to_string(), vf.clone());
+    Ok(vf)
+}
+
+/// Every PDF of one poster or leaflet: each paper size in each version (the general one first, then
+/// one per community), previews for the main size, and each version's office copy.
+fn documents(
+    site: &Site,
+    page: &Page,
+    f: &PrintFields,
+    variants: Option<&VariantFile>,
+) -> Vec<Document> {
+    let base = out_base(page);
+    let versions: Vec<(Option<usize>, String)> = std::iter::once((None, String::new()))
+        .chain(variants.into_iter().flat_map(|vf| {
+            vf.variants
+                .iter()
+                .enumerate()
+                .map(|(k, v)| (Some(k), format!("-{}", v.slug)))
+        }))
+        .collect();
+    let sizes = if page.kind == Kind::Leaflet {
+        vec!["A4".to_string()]
+    } else {
+        f.sizes_or(&site.config.print.paper)
+    };
+    let mut documents = Vec::new();
+    for (s, size) in sizes.iter().enumerate() {
+        let suffix = if s == 0 {
+            String::new()
+        } else {
+            format!("-{}", data::paper_slug(size))
+        };
+        for (v, vslug) in &versions {
+            let previews = match (s, page.kind) {
+                (0, Kind::Leaflet) => {
+                    vec![format!("{base}{vslug}.png"), format!("{base}{vslug}-2.png")]
+                }
+                (0, _) => vec![format!("{base}{vslug}.png")],
+                _ => Vec::new(),
+            };
+            documents.push(Document {
+                rel: format!("{base}{vslug}{suffix}.pdf"),
+                size: size.clone(),
+                orientation: f.orientation.clone(),
+                variant: *v,
+                primary: s == 0 && v.is_none(),
+                office: false,
+                previews,
+            });
+        }
+    }
+    // The office-printer copy of every version: A4 in the main document's orientation.
+    for (v, vslug) in &versions {
+        documents.push(Document {
+            rel: format!("{base}{vslug}-{OFFICE_SLUG}.pdf"),
+            size: "A4".into(),
+            orientation: f.orientation.clone(),
+            variant: *v,
+            primary: false,
+            office: true,
+            previews: Vec::new(),
+        });
+    }
+    documents
 }
 
 /// Two pages must not claim the same file (`a.md` with variant `b` vs a page `a-b.md`).
