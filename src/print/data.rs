@@ -144,94 +144,20 @@ pub const MAX_PANELS: usize = 5;
 /// `hotline:ID` link or `<hotline:ID>` becomes the hotline's name and number.
 pub fn panels(site: &Site, page: &Page) -> Result<Vec<Panel>, Diagnostic> {
     let body = &page.source[page.body.clone()];
-    let mut panels: Vec<Panel> = Vec::new();
-    let mut text = String::new();
-    let mut in_heading: Option<HeadingLevel> = None;
-    let mut items: Option<Vec<String>> = None;
-    let mut in_item = false;
-    let mut sixth: Option<std::ops::Range<usize>> = None;
-    let hotline_text = |id: &str| {
-        site.hotlines
-            .get(id)
-            .map(|h| format!("{} {}", h.name, h.display))
+    let mut walk = PanelWalk {
+        site,
+        panels: Vec::new(),
+        text: String::new(),
+        in_heading: None,
+        items: None,
+        in_item: false,
+        sixth: None,
     };
     for (event, range) in crate::markdown::events(body) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                in_heading = Some(level);
-                text.clear();
-                if level == HeadingLevel::H2 && panels.len() == MAX_PANELS && sixth.is_none() {
-                    sixth = Some(range.clone());
-                }
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let t = std::mem::take(&mut text).trim().to_string();
-                if level <= HeadingLevel::H2 {
-                    panels.push(Panel {
-                        title: t,
-                        blocks: Vec::new(),
-                    });
-                } else if let Some(p) = panels.last_mut() {
-                    p.blocks.push(json!({"kind": "heading", "text": t}));
-                }
-                in_heading = None;
-            }
-            Event::Start(Tag::List(_)) => items = Some(Vec::new()),
-            Event::End(TagEnd::List(_)) => {
-                if let (Some(list), Some(p)) = (items.take(), panels.last_mut()) {
-                    p.blocks.push(json!({"kind": "list", "items": list}));
-                }
-            }
-            Event::Start(Tag::Item) => {
-                in_item = true;
-                text.clear();
-            }
-            Event::End(TagEnd::Item) => {
-                in_item = false;
-                if let Some(list) = items.as_mut() {
-                    list.push(std::mem::take(&mut text).trim().to_string());
-                }
-            }
-            Event::Start(Tag::Paragraph) if !in_item => text.clear(),
-            Event::End(TagEnd::Paragraph) if !in_item && in_heading.is_none() => {
-                let t = std::mem::take(&mut text).trim().to_string();
-                if let (false, Some(p)) = (t.is_empty(), panels.last_mut()) {
-                    p.blocks.push(json!({"kind": "p", "text": t}));
-                }
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(id) = dest_url.strip_prefix("hotline:")
-                    && let Some(t) = hotline_text(id)
-                {
-                    text.push_str(&t);
-                    text.push('\u{0}');
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if text.ends_with('\u{0}') {
-                    // The link text of a hotline link is replaced by the hotline itself.
-                    continue;
-                }
-                text.push_str(&t);
-            }
-            Event::End(TagEnd::Link) if text.ends_with('\u{0}') => {
-                text.pop();
-            }
-            Event::InlineHtml(h) | Event::Html(h) => {
-                let h = h.trim();
-                if let Some(id) = h
-                    .strip_prefix("<hotline:")
-                    .and_then(|s| s.strip_suffix('>'))
-                    && let Some(t) = hotline_text(id)
-                {
-                    text.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {}
-            _ => {}
-        }
+        walk.event(event, range);
     }
-    if let Some(r) = sixth {
+    let panels = walk.panels;
+    if let Some(r) = walk.sixth {
         let start = page.body.start + r.start;
         return Err(Diagnostic::error(
             codes::LEAFLET_PANELS,
@@ -245,6 +171,112 @@ pub fn panels(site: &Site, page: &Page) -> Result<Vec<Panel>, Diagnostic> {
         .hint("三折页共 6 栏：封面来自标题、口号和热线，正文的 ## 小节依次填内页 3 栏、折进去的 1 栏和背面 1 栏；请合并或删减栏目"));
     }
     Ok(panels)
+}
+
+/// The walk over a leaflet's body that collects its panels: the text of the current block, the list
+/// being read, and where a panel past the last one starts.
+struct PanelWalk<'s> {
+    site: &'s Site,
+    panels: Vec<Panel>,
+    text: String,
+    in_heading: Option<HeadingLevel>,
+    items: Option<Vec<String>>,
+    in_item: bool,
+    sixth: Option<std::ops::Range<usize>>,
+}
+
+impl PanelWalk<'_> {
+    /// A hotline as printed in running text: its name and number.
+    fn hotline_text(&self, id: &str) -> Option<String> {
+        let h = self.site.hotlines.get(id)?;
+        Some(format!("{} {}", h.name, h.display))
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.in_heading = Some(level);
+                self.text.clear();
+                if level == HeadingLevel::H2
+                    && self.panels.len() == MAX_PANELS
+                    && self.sixth.is_none()
+                {
+                    self.sixth = Some(range);
+                }
+            }
+            Event::End(TagEnd::Heading(level)) => self.heading_end(level),
+            Event::Start(Tag::List(_)) => self.items = Some(Vec::new()),
+            Event::End(TagEnd::List(_)) => {
+                if let (Some(list), Some(p)) = (self.items.take(), self.panels.last_mut()) {
+                    p.blocks.push(json!({"kind": "list", "items": list}));
+                }
+            }
+            Event::Start(Tag::Item) => {
+                self.in_item = true;
+                self.text.clear();
+            }
+            Event::End(TagEnd::Item) => {
+                self.in_item = false;
+                if let Some(list) = self.items.as_mut() {
+                    list.push(std::mem::take(&mut self.text).trim().to_string());
+                }
+            }
+            Event::Start(Tag::Paragraph) if !self.in_item => self.text.clear(),
+            Event::End(TagEnd::Paragraph) if !self.in_item && self.in_heading.is_none() => {
+                let t = std::mem::take(&mut self.text).trim().to_string();
+                if let (false, Some(p)) = (t.is_empty(), self.panels.last_mut()) {
+                    p.blocks.push(json!({"kind": "p", "text": t}));
+                }
+            }
+            other => self.inline(other),
+        }
+    }
+
+    /// A `##` heading starts a panel; smaller headings are headings inside it.
+    fn heading_end(&mut self, level: HeadingLevel) {
+        let t = std::mem::take(&mut self.text).trim().to_string();
+        if level <= HeadingLevel::H2 {
+            self.panels.push(Panel {
+                title: t,
+                blocks: Vec::new(),
+            });
+        } else if let Some(p) = self.panels.last_mut() {
+            p.blocks.push(json!({"kind": "heading", "text": t}));
+        }
+        self.in_heading = None;
+    }
+
+    /// Text, and hotline links (`hotline:ID`, `<hotline:ID>`) replaced by the hotline itself.
+    fn inline(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(id) = dest_url.strip_prefix("hotline:")
+                    && let Some(t) = self.hotline_text(id)
+                {
+                    self.text.push_str(&t);
+                    self.text.push('\u{0}');
+                }
+            }
+            // The link text of a hotline link is replaced by the hotline itself.
+            Event::Text(t) | Event::Code(t) if !self.text.ends_with('\u{0}') => {
+                self.text.push_str(&t)
+            }
+            Event::End(TagEnd::Link) if self.text.ends_with('\u{0}') => {
+                self.text.pop();
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let h = h.trim();
+                if let Some(id) = h
+                    .strip_prefix("<hotline:")
+                    .and_then(|s| s.strip_suffix('>'))
+                    && let Some(t) = self.hotline_text(id)
+                {
+                    self.text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Height (mm) of one line of the smallest text a poster or leaflet layout can be expected to use
