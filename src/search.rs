@@ -1,0 +1,541 @@
+//! The built-in Chinese search index, written at build time and read by the theme's small
+//! `search.js` (plain ES5, no WebAssembly, no `Intl.Segmenter`).
+//!
+//! Each page becomes one document whose text is its title and warning signs (the weighted "head"),
+//! then its description and other typed fields, then the visible text of its body. Text is folded
+//! one UTF-16 unit for one (full-width ASCII to half-width, Latin to lower case), so positions in
+//! the folded text are positions in the original. A *word character* is a Han character, an ASCII
+//! digit or an ASCII letter; everything else separates. The index holds every word character
+//! (for one-character queries) and every pair of adjacent word characters (bigrams), so a query of
+//! word characters is a substring of a page exactly when its bigrams occur at consecutive positions.
+//!
+//! Files under `search/` (the client finds a gram's shard with the same hash, [`shard_of`]):
+//! - `index.json`: `{"v":1,"n":documents,"s":posting shards,"p":position shards}`;
+//! - `s/N.txt`: one line per gram: `gram TAB docs TAB head-docs`, document numbers as base-36
+//!   deltas joined by `,` (head-docs: the documents with the gram in the title or warning signs);
+//! - `p/N.txt`: one line per bigram: `gram TAB doc:pos.pos;doc:pos…` (base-36 deltas), fetched only
+//!   to verify queries of three or more characters;
+//! - `t/N.txt`: document N: a JSON line (`u` path, `t` title, `k` kind, `d` date, `h` head length in
+//!   UTF-16 units), then its text, for results and snippets.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::frontmatter::KindFields;
+use crate::output::Sink;
+use crate::render::Bodies;
+use crate::site::Site;
+
+/// Folder of the index in the output.
+pub const DIR: &str = "search";
+/// URL of the search page (rendered from the theme's `search.html`).
+pub const PAGE: &str = "/search/";
+/// Target size in bytes of one shard before compression.
+const SHARD_BYTES: usize = 12_000;
+
+/// Fold one UTF-16 unit: full-width ASCII and the ideographic space to their half-width forms,
+/// ASCII capitals to lower case. Never changes the length of a text.
+pub fn fold(c: u16) -> u16 {
+    match c {
+        0xFF01..=0xFF5E => fold(c - 0xFEE0),
+        0x3000 => 0x20,
+        0x41..=0x5A => c + 32,
+        _ => c,
+    }
+}
+
+/// Whether a folded unit is part of a word: a Han character, an ASCII digit or letter.
+pub fn is_word(c: u16) -> bool {
+    matches!(c, 0x30..=0x39 | 0x61..=0x7A | 0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// Whether a folded unit is a Han character.
+pub fn is_han(c: u16) -> bool {
+    is_word(c) && c > 0x7A
+}
+
+/// The folded text of `s` as UTF-16 units.
+pub fn fold_text(s: &str) -> Vec<u16> {
+    s.encode_utf16().map(fold).collect()
+}
+
+/// A query as the index sees it: folded, with everything but word characters dropped.
+pub fn normalize_query(q: &str) -> Vec<u16> {
+    fold_text(q).into_iter().filter(|&c| is_word(c)).collect()
+}
+
+/// Whether `q` (normalized) is answered exactly: at most four Han characters, with any digits and
+/// Latin letters. Longer queries are sentences and are ranked.
+pub fn is_exact_query(q: &[u16]) -> bool {
+    !q.is_empty() && q.iter().filter(|&&c| is_han(c)).count() <= 4
+}
+
+/// The shard of a gram: a hash both sides compute the same way (exact in JavaScript's doubles).
+pub fn shard_of(gram: &[u16], shards: usize) -> usize {
+    let h = gram
+        .iter()
+        .fold(0u64, |h, &c| (h * 31 + u64::from(c)) % 2_147_483_647);
+    (h % shards.max(1) as u64) as usize
+}
+
+/// One indexed page.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub path: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub date: Option<String>,
+    /// Title, warning signs, other fields and body text, joined by newlines.
+    pub text: String,
+    /// Length of the head (title and warning signs) in UTF-16 units.
+    pub head: usize,
+}
+
+/// The visible text of rendered body HTML: tags removed (block tags become newlines), SVG and
+/// script content dropped, entities decoded, runs of white space collapsed.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    let mut skip: Option<&str> = None;
+    while let Some(lt) = rest.find('<') {
+        if skip.is_none() {
+            push_decoded(&mut out, &rest[..lt]);
+        }
+        let tag_end = rest[lt..].find('>').map_or(rest.len(), |e| lt + e + 1);
+        let tag = &rest[lt + 1..tag_end.saturating_sub(1).max(lt + 1)];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let closing = tag.starts_with('/');
+        match skip {
+            Some(s) if closing && name == s => skip = None,
+            Some(_) => {}
+            None if !closing && matches!(name.as_str(), "svg" | "script" | "style") => {
+                if !tag.ends_with('/') {
+                    skip = Some(match name.as_str() {
+                        "svg" => "svg",
+                        "script" => "script",
+                        _ => "style",
+                    });
+                }
+            }
+            None => {
+                let block = matches!(
+                    name.as_str(),
+                    "p" | "br" | "li" | "div" | "tr" | "td" | "th" | "blockquote" | "pre" | "table"
+                ) || (name.len() == 2 && name.starts_with('h'));
+                if block {
+                    out.push('\n');
+                }
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    push_decoded(&mut out, rest);
+    collapse_space(&out)
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let semi = after.find(';').filter(|&s| s <= 10);
+        let decoded = semi.and_then(|s| {
+            let name = &after[..s];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, s))
+        });
+        match decoded {
+            Some((c, s)) => {
+                out.push(c);
+                rest = &after[s + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// Runs of white space become one space, or one newline when they hold a newline; trimmed.
+fn collapse_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending: Option<char> = None;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if c == '\n' || pending != Some('\n') {
+                pending = Some(if c == '\n' { '\n' } else { ' ' });
+            }
+            continue;
+        }
+        if let Some(p) = pending.take()
+            && !out.is_empty()
+        {
+            out.push(p);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The typed front-matter texts of a page after the head, in a fixed order.
+fn field_texts(p: &crate::content::Page) -> Vec<String> {
+    let mut v = vec![p.meta.description.clone()];
+    match &p.meta.fields {
+        KindFields::Case {
+            region,
+            amount,
+            outcome,
+            source,
+            ..
+        } => v.extend([region, amount, outcome, source].into_iter().cloned()),
+        KindFields::Tactic {
+            category,
+            what_to_do,
+            legal_basis,
+            ..
+        } => {
+            v.extend(category.iter().map(|c| c.value.clone()));
+            v.extend(what_to_do.iter().chain(legal_basis).cloned());
+        }
+        KindFields::Alert { level, .. } => v.push(level.text().to_string()),
+        KindFields::Print(f) => {
+            v.push(f.headline.clone());
+            v.push(f.slogan.clone());
+            v.extend(f.points.iter().cloned());
+        }
+        KindFields::None => {}
+    }
+    v.extend(p.meta.tags.iter().cloned());
+    v.retain(|s| !s.trim().is_empty());
+    v
+}
+
+/// The document of page `i`.
+pub fn document(site: &Site, bodies: &Bodies, i: usize) -> Document {
+    let p = &site.pages[i];
+    let mut head = vec![p.meta.title.clone()];
+    if let KindFields::Tactic { warning_signs, .. } = &p.meta.fields {
+        head.extend(warning_signs.iter().cloned());
+    }
+    let head_text = collapse_space(&head.join("\n"));
+    let mut text = head_text.clone();
+    for t in field_texts(p) {
+        text.push('\n');
+        text.push_str(&collapse_space(&t));
+    }
+    let body = html_text(&bodies.pages[i].html);
+    if !body.is_empty() {
+        text.push('\n');
+        text.push_str(&body);
+    }
+    Document {
+        path: p.path.clone(),
+        title: p.meta.title.clone(),
+        kind: p.kind.label(),
+        date: p.meta.date.map(|d| d.ymd()),
+        head: head_text.encode_utf16().count(),
+        text,
+    }
+}
+
+/// Every page of the site as a document, newest first (then by path), so that the document
+/// numbers are stable for the same input.
+pub fn documents(site: &Site, bodies: &Bodies) -> Vec<Document> {
+    let mut docs: Vec<Document> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| document(site, bodies, i))
+        .collect();
+    docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+    docs
+}
+
+/// The grams of one document: every word character, and every bigram with its positions.
+struct DocGrams {
+    /// Gram key → (in the head, positions; positions only kept for bigrams).
+    grams: Vec<(u32, bool, Vec<u32>)>,
+}
+
+fn gram_key(gram: &[u16]) -> u32 {
+    match gram {
+        [a] => u32::from(*a),
+        [a, b] => (u32::from(*a) << 16) | u32::from(*b),
+        _ => 0,
+    }
+}
+
+fn key_units(key: u32) -> Vec<u16> {
+    if key > 0xFFFF {
+        vec![(key >> 16) as u16, key as u16]
+    } else {
+        vec![key as u16]
+    }
+}
+
+fn doc_grams(doc: &Document) -> DocGrams {
+    let t = fold_text(&doc.text);
+    let mut map: HashMap<u32, (bool, Vec<u32>)> = HashMap::new();
+    for (i, &c) in t.iter().enumerate() {
+        if !is_word(c) {
+            continue;
+        }
+        let head = i < doc.head;
+        let e = map.entry(gram_key(&[c])).or_default();
+        e.0 |= head;
+        if let Some(&d) = t.get(i + 1).filter(|&&d| is_word(d)) {
+            let e = map.entry(gram_key(&[c, d])).or_default();
+            e.0 |= head;
+            e.1.push(i as u32);
+        }
+    }
+    let mut grams: Vec<(u32, bool, Vec<u32>)> =
+        map.into_iter().map(|(k, (h, p))| (k, h, p)).collect();
+    grams.sort_unstable_by_key(|g| g.0);
+    DocGrams { grams }
+}
+
+/// All documents that hold one gram, in document order.
+#[derive(Default)]
+struct Postings {
+    docs: Vec<u32>,
+    head: Vec<u32>,
+    /// (document, positions) for bigrams.
+    positions: Vec<(u32, Vec<u32>)>,
+}
+
+fn base36(mut n: u32, out: &mut String) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 7];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
+fn deltas(list: &[u32], sep: char, out: &mut String) {
+    let mut prev = 0;
+    for (k, &n) in list.iter().enumerate() {
+        if k > 0 {
+            out.push(sep);
+        }
+        base36(n - prev, out);
+        prev = n;
+    }
+}
+
+fn postings_line(gram: &str, p: &Postings, out: &mut String) {
+    out.push_str(gram);
+    out.push('\t');
+    deltas(&p.docs, ',', out);
+    out.push('\t');
+    deltas(&p.head, ',', out);
+    out.push('\n');
+}
+
+fn positions_line(gram: &str, p: &Postings, out: &mut String) {
+    out.push_str(gram);
+    out.push('\t');
+    let mut prev = 0;
+    for (k, (d, pos)) in p.positions.iter().enumerate() {
+        if k > 0 {
+            out.push(';');
+        }
+        base36(d - prev, out);
+        prev = *d;
+        out.push(':');
+        deltas(pos, '.', out);
+    }
+    out.push('\n');
+}
+
+/// Shard count for `bytes` of lines.
+fn shard_count(bytes: usize) -> usize {
+    bytes.div_ceil(SHARD_BYTES).max(1)
+}
+
+/// The files of the index for `docs`, as (path relative to the output, bytes).
+pub fn index_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
+    let per_doc: Vec<DocGrams> = docs.par_iter().map(doc_grams).collect();
+    let mut all: HashMap<u32, Postings> = HashMap::new();
+    for (d, g) in per_doc.into_iter().enumerate() {
+        let d = d as u32;
+        for (key, head, pos) in g.grams {
+            let p = all.entry(key).or_default();
+            p.docs.push(d);
+            if head {
+                p.head.push(d);
+            }
+            if key > 0xFFFF {
+                p.positions.push((d, pos));
+            }
+        }
+    }
+    let mut grams: Vec<(u32, Postings)> = all.into_iter().collect();
+    grams.sort_unstable_by_key(|g| g.0);
+    // Estimated sizes choose the shard counts: about 2 bytes per number.
+    let post_bytes: usize = grams
+        .iter()
+        .map(|(_, p)| 8 + 2 * (p.docs.len() + p.head.len()))
+        .sum();
+    let pos_bytes: usize = grams
+        .iter()
+        .map(|(_, p)| 8 + p.positions.iter().map(|(_, v)| 2 + 2 * v.len()).sum::<usize>())
+        .sum();
+    let (s, ps) = (shard_count(post_bytes), shard_count(pos_bytes));
+    let mut post = vec![String::new(); s];
+    let mut pos = vec![String::new(); ps];
+    for (key, p) in &grams {
+        let units = key_units(*key);
+        let gram = String::from_utf16_lossy(&units);
+        postings_line(&gram, p, &mut post[shard_of(&units, s)]);
+        if !p.positions.is_empty() {
+            positions_line(&gram, p, &mut pos[shard_of(&units, ps)]);
+        }
+    }
+    let mut files = vec![(
+        format!("{DIR}/index.json"),
+        format!(
+            "{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}",
+            docs.len()
+        )
+        .into_bytes(),
+    )];
+    files.extend(
+        post.into_iter()
+            .enumerate()
+            .map(|(i, t)| (format!("{DIR}/s/{i}.txt"), t.into_bytes())),
+    );
+    files.extend(
+        pos.into_iter()
+            .enumerate()
+            .map(|(i, t)| (format!("{DIR}/p/{i}.txt"), t.into_bytes())),
+    );
+    files.extend(docs.iter().enumerate().map(|(i, d)| {
+        let meta = serde_json::json!({
+            "u": d.path, "t": d.title, "k": d.kind, "d": d.date, "h": d.head,
+        });
+        let mut text = String::with_capacity(d.text.len() + 128);
+        let _ = writeln!(text, "{meta}");
+        text.push_str(&d.text);
+        (format!("{DIR}/t/{i}.txt"), text.into_bytes())
+    }));
+    files
+}
+
+/// Write the search index of the site into `sink`. Returns the write errors.
+pub fn write(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let docs = documents(site, bodies);
+    index_files(&docs)
+        .par_iter()
+        .filter_map(|(rel, bytes)| sink.write(rel, bytes).err())
+        .collect()
+}
+
+/// Exact answer of the index for a short query, computed from documents by substring search: the
+/// ground truth the index must match (used by tests and by `search_query` checks).
+pub fn substring_matches(docs: &[Document], query: &str) -> Vec<usize> {
+    let q = normalize_query(query);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    docs.iter()
+        .enumerate()
+        .filter(|(_, d)| fold_text(&d.text).windows(q.len()).any(|w| w == q.as_slice()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Vec<u16> {
+        s.encode_utf16().collect()
+    }
+
+    #[test]
+    fn folds_full_width_and_case() {
+        assert_eq!(fold_text("ＡＰＰ９６１１０　Ｘ"), u("app96110 x"));
+        assert_eq!(normalize_query("冒充，公安 局！"), u("冒充公安局"));
+        assert_eq!(normalize_query("拨打９６１１０"), u("拨打96110"));
+    }
+
+    #[test]
+    fn exact_queries_are_short() {
+        assert!(is_exact_query(&normalize_query("公安局")));
+        assert!(is_exact_query(&normalize_query("96110")));
+        assert!(is_exact_query(&normalize_query("拨打96110报警")));
+        assert!(!is_exact_query(&normalize_query("有人冒充公安局打电话")));
+        assert!(!is_exact_query(&normalize_query("，。 ")));
+    }
+
+    #[test]
+    fn html_text_keeps_visible_words() {
+        let html = "<h2 id=\"a\">识别要点</h2><p>拨打<a class=\"hotline\" href=\"tel:96110\"><svg><path d=\"M1\"/></svg><span>反诈专线</span> 96110</a>&amp;报警</p><ul><li>不转账</li></ul>";
+        assert_eq!(html_text(html), "识别要点\n拨打反诈专线 96110&报警\n不转账");
+    }
+
+    #[test]
+    fn grams_and_positions_stop_at_separators() {
+        let doc = Document {
+            path: "/a/".into(),
+            title: "公安局".into(),
+            kind: "页面",
+            date: None,
+            text: "公安局\n局，长AB".into(),
+            head: 3,
+        };
+        let g = doc_grams(&doc);
+        let keys: Vec<Vec<u16>> = g.grams.iter().map(|x| key_units(x.0)).collect();
+        assert!(keys.contains(&u("安局")));
+        assert!(keys.contains(&u("ab")));
+        assert!(!keys.contains(&u("局局")), "newline separates");
+        assert!(!keys.contains(&u("局长")), "punctuation separates");
+        let an = g.grams.iter().find(|x| key_units(x.0) == u("安局")).unwrap();
+        assert_eq!((an.1, an.2.clone()), (true, vec![1]));
+        let ab = g.grams.iter().find(|x| key_units(x.0) == u("ab")).unwrap();
+        assert_eq!((ab.1, ab.2.clone()), (false, vec![7]));
+    }
+
+    #[test]
+    fn base36_deltas() {
+        let mut s = String::new();
+        deltas(&[3, 4, 40, 1336], ',', &mut s);
+        assert_eq!(s, "3,1,a,zk");
+    }
+
+    #[test]
+    fn shard_hash_is_stable() {
+        // The same numbers as search.js computes.
+        assert_eq!(shard_of(&u("公安"), 1000), ((20844 * 31 + 23433) % 1000) as usize);
+        assert_eq!(shard_of(&u("x"), 1), 0);
+    }
+}
