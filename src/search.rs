@@ -33,8 +33,11 @@ use crate::site::Site;
 pub const DIR: &str = "search";
 /// URL of the search page (rendered from the theme's `search.html`).
 pub const PAGE: &str = "/search/";
-/// Target size in bytes of one shard before compression.
-const SHARD_BYTES: usize = 12_000;
+/// Target size in bytes of one postings shard before compression: a sentence fetches one shard
+/// per bigram, so shards are small.
+const POSTINGS_SHARD_BYTES: usize = 4_000;
+/// Target size in bytes of one positions shard before compression.
+const POSITIONS_SHARD_BYTES: usize = 8_000;
 
 /// Fold one UTF-16 unit: full-width ASCII and the ideographic space to their half-width forms,
 /// ASCII capitals to lower case. Never changes the length of a text.
@@ -376,9 +379,9 @@ fn positions_line(gram: &str, p: &Postings, out: &mut String) {
     out.push('\n');
 }
 
-/// Shard count for `bytes` of lines.
-fn shard_count(bytes: usize) -> usize {
-    bytes.div_ceil(SHARD_BYTES).max(1)
+/// Shard count for `bytes` of lines in shards of `target` bytes.
+fn shard_count(bytes: usize, target: usize) -> usize {
+    bytes.div_ceil(target).max(1)
 }
 
 /// The files of the index for `docs`, as (path relative to the output, bytes).
@@ -409,7 +412,8 @@ pub fn index_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|(_, p)| 8 + p.positions.iter().map(|(_, v)| 2 + 2 * v.len()).sum::<usize>())
         .sum();
-    let (s, ps) = (shard_count(post_bytes), shard_count(pos_bytes));
+    let s = shard_count(post_bytes, POSTINGS_SHARD_BYTES);
+    let ps = shard_count(pos_bytes, POSITIONS_SHARD_BYTES);
     let mut post = vec![String::new(); s];
     let mut pos = vec![String::new(); ps];
     for (key, p) in &grams {

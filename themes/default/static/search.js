@@ -111,30 +111,36 @@
   };
   /* { gram: { docs: [...], head: {doc: true} } } for the grams that occur. */
   Engine.prototype.postings = function (grams, meta, cb) {
+    var parsed = this.parsed || (this.parsed = {});
     this.lines(grams, "s", meta.s, function (err, found) {
       if (err) return cb(err);
       var out = {};
       for (var g in found) {
-        var parts = found[g].split("\t"), head = {}, h = deltas(parts[1], ",");
-        for (var i = 0; i < h.length; i++) head[h[i]] = true;
-        out[g] = { docs: deltas(parts[0], ","), head: head };
+        if (!parsed[g]) {
+          var parts = found[g].split("\t"), head = {}, h = deltas(parts[1], ",");
+          for (var i = 0; i < h.length; i++) head[h[i]] = true;
+          parsed[g] = { docs: deltas(parts[0], ","), head: head };
+        }
+        out[g] = parsed[g];
       }
       cb(null, out);
     });
   };
   /* { gram: { doc: "positions" } } (positions parsed on demand). */
   Engine.prototype.positions = function (grams, meta, cb) {
+    var parsed = this.parsedPos || (this.parsedPos = {});
     this.lines(grams, "p", meta.p, function (err, found) {
       if (err) return cb(err);
       var out = {};
       for (var g in found) {
+        if (parsed[g]) { out[g] = parsed[g]; continue; }
         var entries = found[g].split(";"), map = {}, doc = 0;
         for (var i = 0; i < entries.length; i++) {
           var colon = entries[i].indexOf(":");
           doc += parseInt(entries[i].substring(0, colon), 36);
           map[doc] = entries[i].substring(colon + 1);
         }
-        out[g] = map;
+        out[g] = parsed[g] = map;
       }
       cb(null, out);
     });
@@ -174,16 +180,30 @@
         cb(null, head.concat(rest));
       };
       if (q.length <= 2 || !cands.length) return finish(cands);
-      self.positions(grams, meta, function (err, pos) {
+      self.positions(unique(cover(q)), meta, function (err, pos) {
         if (err) return cb(err);
         finish(verify(q, cands, pos));
       });
     });
   };
 
-  /* Keep the documents where the bigrams of q occur at consecutive positions. */
+  /* Offsets of bigrams that together cover q: 0, 2, 4 … and the last one. A document contains q
+     exactly when these occur at those offsets from one start (fewer positions to fetch). */
+  function coverAt(q) {
+    var at = [];
+    for (var i = 0; i + 1 < q.length; i += 2) at.push(i);
+    if (at[at.length - 1] !== q.length - 2) at.push(q.length - 2);
+    return at;
+  }
+  function cover(q) {
+    var at = coverAt(q), out = [];
+    for (var i = 0; i < at.length; i++) out.push(q.substr(at[i], 2));
+    return out;
+  }
+
+  /* Keep the documents where the covering bigrams of q occur at their offsets from one start. */
   function verify(q, cands, pos) {
-    var out = [], grams = bigrams(q);
+    var out = [], at = coverAt(q), grams = cover(q);
     for (var i = 0; i < cands.length; i++) {
       var d = cands[i], sets = [];
       for (var k = 0; k < grams.length; k++) {
@@ -194,7 +214,7 @@
       var starts = deltas(pos[grams[0]][d], "."), ok = false;
       for (j = 0; j < starts.length && !ok; j++) {
         ok = true;
-        for (k = 1; k < grams.length && ok; k++) ok = !!sets[k][starts[j] + k];
+        for (k = 1; k < grams.length && ok; k++) ok = !!sets[k][starts[j] + at[k]];
       }
       if (ok) out.push(d);
     }
@@ -279,7 +299,7 @@
       }
       self.ranked(q, meta, function (err, docs, score) {
         if (err) return cb(err);
-        var top = docs.slice(0, 20), loaded = [], left = top.length;
+        var top = docs.slice(0, 10), loaded = [], left = top.length;
         if (!left) return cb(null, { mode: "ranked", query: q, docs: docs });
         for (var i = 0; i < top.length; i++) {
           (function (i) {
@@ -290,7 +310,7 @@
               loaded.sort(function (a, b) { return b.s - a.s || a.id - b.id; });
               var out = [];
               for (var k = 0; k < loaded.length; k++) out.push(loaded[k].id);
-              cb(null, { mode: "ranked", query: q, docs: out.concat(docs.slice(20)) });
+              cb(null, { mode: "ranked", query: q, docs: out.concat(docs.slice(10)) });
             });
           })(i);
         }
