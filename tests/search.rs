@@ -6,36 +6,11 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::*;
 use fangpian::search;
-
-#[derive(serde::Deserialize)]
-struct Answer {
-    mode: String,
-    paths: Vec<String>,
-}
-
-/// Run `search.js` in node over the index in `out` for every query.
-pub fn query_with_node(out: &Path, queries: &[&str]) -> Vec<(String, Vec<String>)> {
-    let mut child = Command::new("node")
-        .arg(repo_root().join("tests/search/run.cjs"))
-        .arg(out)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node is needed for the search tests");
-    let json = serde_json::to_vec(queries).unwrap();
-    child.stdin.take().unwrap().write_all(&json).unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let answers: Vec<Answer> = serde_json::from_slice(&o.stdout).unwrap();
-    answers.into_iter().map(|a| (a.mode, a.paths)).collect()
-}
 
 /// The site's documents as the index sees them (same order and text).
 fn documents(root: &Path) -> Vec<search::Document> {
