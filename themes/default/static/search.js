@@ -146,15 +146,11 @@
     });
   };
 
-  function intersect(lists) {
-    lists.sort(function (a, b) { return a.length - b.length; });
-    var out = lists[0];
-    for (var k = 1; k < lists.length; k++) {
-      var other = {}, next = [];
-      for (var i = 0; i < lists[k].length; i++) other[lists[k][i]] = true;
-      for (i = 0; i < out.length; i++) if (other[out[i]]) next.push(out[i]);
-      out = next;
-    }
+  /* The documents in every list (lists sorted), in document order. */
+  function intersect(lists, n) {
+    var count = new Uint8Array(n), out = [], i, k;
+    for (k = 0; k < lists.length; k++) for (i = 0; i < lists[k].length; i++) count[lists[k][i]]++;
+    for (i = 0; i < n; i++) if (count[i] === lists.length) out.push(i);
     return out;
   }
 
@@ -166,10 +162,9 @@
       var lists = [];
       for (var i = 0; i < grams.length; i++) {
         if (!post[grams[i]]) return cb(null, []);
-        lists.push(post[grams[i]].docs.slice());
+        lists.push(post[grams[i]].docs);
       }
-      var cands = intersect(lists);
-      cands.sort(function (a, b) { return a - b; });
+      var cands = intersect(lists, meta.n);
       var finish = function (docs) {
         var head = [], rest = [];
         for (var i = 0; i < docs.length; i++) {
@@ -224,41 +219,39 @@
   /* Ranked search for sentences: BM25-style bigram overlap (tf taken as 1), title and warning-sign
      hits weighted 3×, plus a bonus for the longest chain of consecutive query bigrams a page has. */
   Engine.prototype.ranked = function (q, meta, cb) {
-    var grams = bigrams(q), distinct = unique(grams);
+    var grams = bigrams(q), distinct = unique(grams), n = meta.n;
     this.postings(distinct, meta, function (err, post) {
       if (err) return cb(err);
-      var score = {}, idf = {}, docs = [], d, i, k;
+      var score = new Float64Array(n), run = new Float64Array(n), best = new Float64Array(n);
+      var len = new Uint16Array(n), last = new Int16Array(n), idf = {}, docs = [], d, i, k, p;
+      for (i = 0; i < n; i++) last[i] = -2;
       for (i = 0; i < distinct.length; i++) {
-        var p = post[distinct[i]];
+        p = post[distinct[i]];
         if (!p) continue;
-        var df = p.docs.length;
-        idf[distinct[i]] = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
+        idf[distinct[i]] = Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5));
         for (k = 0; k < p.docs.length; k++) {
           d = p.docs[k];
-          if (score[d] === undefined) { score[d] = 0; docs.push(d); }
+          if (score[d] === 0) docs.push(d);
           score[d] += idf[distinct[i]] * (p.head[d] ? 3 : 1);
         }
       }
-      for (i = 0; i < docs.length; i++) {
-        d = docs[i];
-        var best = 0, chain = 0, len = 0;
-        for (k = 0; k < grams.length; k++) {
-          var pk = post[grams[k]];
-          if (pk && hasDoc(pk, d)) {
-            chain += idf[grams[k]]; len++;
-            if (len >= 2 && chain > best) best = chain;
-          } else { chain = 0; len = 0; }
+      /* Chains: a document continues its chain when it also has the next bigram of the query. */
+      for (k = 0; k < grams.length; k++) {
+        p = post[grams[k]];
+        if (!p) continue;
+        for (i = 0; i < p.docs.length; i++) {
+          d = p.docs[i];
+          if (last[d] === k - 1) { run[d] += idf[grams[k]]; len[d]++; } else { run[d] = idf[grams[k]]; len[d] = 1; }
+          last[d] = k;
+          if (len[d] >= 2 && run[d] > best[d]) best[d] = run[d];
         }
-        score[d] += 1.5 * best;
       }
-      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
-      cb(null, docs, score);
+      var total = {};
+      for (i = 0; i < docs.length; i++) total[docs[i]] = score[docs[i]] + 1.5 * best[docs[i]];
+      docs.sort(function (a, b) { return total[b] - total[a] || a - b; });
+      cb(null, docs, total);
     });
   };
-  function hasDoc(p, d) {
-    if (!p.set) { p.set = {}; for (var i = 0; i < p.docs.length; i++) p.set[p.docs[i]] = true; }
-    return !!p.set[d];
-  }
 
   /* A document: { u, t, k, d, h, text, folded }. */
   Engine.prototype.doc = function (id, cb) {
@@ -386,7 +379,7 @@
       var ids = current.docs.slice(shown, shown + count), my = seq, docs = [], left = ids.length;
       shown += ids.length;
       more.hidden = true;
-      if (!left) return;
+      if (!left) return list.setAttribute("aria-busy", "false");
       for (var i = 0; i < ids.length; i++) {
         (function (i) {
           engine.doc(ids[i], function (err, doc) {
