@@ -128,3 +128,34 @@ fn sentences_rank_a_relevant_page_in_the_top_three() {
     eprintln!("{report}");
     assert!(misses.is_empty(), "no relevant page in the top 3 for {misses:?}\n{report}");
 }
+
+/// Ranking rules on a small site: a title hit outranks the same words in the body, and a page with
+/// the sentence's words in one run outranks a page with the same words scattered.
+#[test]
+fn ranking_weights_titles_and_exact_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let page = |name: &str, title: &str, body: &str| {
+        write(
+            root,
+            &format!("content/{name}.md"),
+            &format!("+++\ntitle = \"{title}\"\ndate = 2026-03-01\n+++\n\n{body}\n"),
+        );
+    };
+    page("title-hit", "银行卡被冻结", "这里讲别的事情。");
+    page("body-hit", "一篇文章", "有人说银行卡被冻结了。");
+    page("run", "另一篇", "对方说要把钱转到安全账户才能解冻。");
+    page("scattered", "第三篇", "安全的做法：不转账户里的钱，到银行核实，不要把密码说出去。");
+    let o = run_in(root, &["--no-print"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let answers = query_with_node(
+        &root.join("public"),
+        &["我的银行卡被冻结了怎么办", "他让我把钱转到安全账户里"],
+    );
+    let pos = |a: &[String], p: &str| a.iter().position(|x| x == p).unwrap();
+    let title_first = &answers[0].1;
+    assert!(pos(title_first, "/title-hit/") < pos(title_first, "/body-hit/"), "{title_first:?}");
+    let run_first = &answers[1].1;
+    assert!(pos(run_first, "/run/") < pos(run_first, "/scattered/"), "{run_first:?}");
+}

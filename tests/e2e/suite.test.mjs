@@ -487,6 +487,7 @@ test("search: typed short queries show exactly the pages containing them, senten
   assert.equal(status, "polite", "the result count is announced");
   const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   assert.deepEqual(axe.violations.map((v) => v.id), [], "axe-core on the results");
+  await page.evaluate(() => scrollTo(0, 0));
   checkMeasures(await measure(page), "/search/ with results", { width: 375 });
   // ?q= opens with the results shown.
   await page.goto(site.url + "/search/?q=" + encodeURIComponent("养老金"));
@@ -531,7 +532,8 @@ test("search without JavaScript says so and offers the category and tag lists", 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(site.url + "/search/?q=" + encodeURIComponent("公安"));
-  assert.ok(await page.isVisible("text=没有开启 JavaScript"), "the page says search needs JavaScript");
+  assert.ok(await page.isVisible(".search-nojs"), "the page says search needs JavaScript");
+  assert.match(await page.textContent(".search-nojs"), /没有开启 JavaScript，所以搜索用不了/);
   const lists = await page.locator(".search-browse h2").allTextContents();
   assert.deepEqual(lists, ["按分类查找", "按标签查找"], "category and tag lists");
   assert.ok((await page.locator(".search-browse a.tile").count()) >= 5, "links to browse by");

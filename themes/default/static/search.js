@@ -14,16 +14,12 @@
     return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || c === 0x3007 ||
       (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
   }
-  function foldText(s) {
-    var out = [];
-    for (var i = 0; i < s.length; i++) out.push(String.fromCharCode(fold(s.charCodeAt(i))));
-    return out.join("");
-  }
+  function foldChar(ch) { return String.fromCharCode(fold(ch.charCodeAt(0))); }
+  /* Same length as s: only the characters that fold are replaced. */
+  function foldText(s) { return s.replace(/[A-Z\u3000\uFF01-\uFF5E]/g, foldChar); }
   /* The query as the index sees it: folded, only word characters. */
   function normalize(q) {
-    var f = foldText(q), out = "";
-    for (var i = 0; i < f.length; i++) if (isWord(f.charCodeAt(i))) out += f.charAt(i);
-    return out;
+    return foldText(q).replace(/[^0-9a-z\u3007\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/g, "");
   }
   function hanCount(q) {
     var n = 0;
@@ -255,14 +251,17 @@
 
   /* A document: { u, t, k, d, h, text, folded }. */
   Engine.prototype.doc = function (id, cb) {
+    var docs = this.docs || (this.docs = {});
+    if (docs[id]) return cb(null, docs[id]);
     this.get("t/" + id + ".txt", function (err, text) {
       if (err) return cb(err);
+      if (docs[id]) return cb(null, docs[id]);
       var nl = text.indexOf("\n"), doc;
       try { doc = JSON.parse(nl < 0 ? text : text.substring(0, nl)); } catch (e) { return cb(e); }
       doc.id = id;
       doc.text = nl < 0 ? "" : text.substring(nl + 1);
       doc.folded = foldText(doc.text);
-      cb(null, doc);
+      cb(null, docs[id] = doc);
     });
   };
 
