@@ -410,7 +410,13 @@ pub fn index_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         .sum();
     let pos_bytes: usize = grams
         .iter()
-        .map(|(_, p)| 8 + p.positions.iter().map(|(_, v)| 2 + 2 * v.len()).sum::<usize>())
+        .map(|(_, p)| {
+            8 + p
+                .positions
+                .iter()
+                .map(|(_, v)| 2 + 2 * v.len())
+                .sum::<usize>()
+        })
         .sum();
     let s = shard_count(post_bytes, POSTINGS_SHARD_BYTES);
     let ps = shard_count(pos_bytes, POSITIONS_SHARD_BYTES);
@@ -426,11 +432,7 @@ pub fn index_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     }
     let mut files = vec![(
         format!("{DIR}/index.json"),
-        format!(
-            "{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}",
-            docs.len()
-        )
-        .into_bytes(),
+        format!("{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len()).into_bytes(),
     )];
     files.extend(
         post.into_iter()
@@ -472,7 +474,11 @@ pub fn substring_matches(docs: &[Document], query: &str) -> Vec<usize> {
     }
     docs.iter()
         .enumerate()
-        .filter(|(_, d)| fold_text(&d.text).windows(q.len()).any(|w| w == q.as_slice()))
+        .filter(|(_, d)| {
+            fold_text(&d.text)
+                .windows(q.len())
+                .any(|w| w == q.as_slice())
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -523,7 +529,11 @@ mod tests {
         assert!(keys.contains(&u("ab")));
         assert!(!keys.contains(&u("局局")), "newline separates");
         assert!(!keys.contains(&u("局长")), "punctuation separates");
-        let an = g.grams.iter().find(|x| key_units(x.0) == u("安局")).unwrap();
+        let an = g
+            .grams
+            .iter()
+            .find(|x| key_units(x.0) == u("安局"))
+            .unwrap();
         assert_eq!((an.1, an.2.clone()), (true, vec![1]));
         let ab = g.grams.iter().find(|x| key_units(x.0) == u("ab")).unwrap();
         assert_eq!((ab.1, ab.2.clone()), (false, vec![7]));
@@ -539,7 +549,10 @@ mod tests {
     #[test]
     fn shard_hash_is_stable() {
         // The same numbers as search.js computes.
-        assert_eq!(shard_of(&u("公安"), 1000), ((20844 * 31 + 23433) % 1000) as usize);
+        assert_eq!(
+            shard_of(&u("公安"), 1000),
+            ((20844 * 31 + 23433) % 1000) as usize
+        );
         assert_eq!(shard_of(&u("x"), 1), 0);
     }
 }

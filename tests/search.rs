@@ -26,10 +26,50 @@ fn documents(root: &Path) -> Vec<search::Document> {
 /// One-character, two-character, three- and four-character, numbers, Latin, mixed, full-width and
 /// no-hit queries.
 const EXACT_QUERIES: &[&str] = &[
-    "骗", "钱", "药", "鑫", "诈骗", "老人", "公安", "转账", "保健", "亲情", "验证", "理财", "养老院",
-    "公安局", "派出所", "保健品", "冒充亲友", "以房养老", "情感铺垫", "低价旅游", "非法集资", "96110",
-    "110", "8", "27", "273", "app", "APP", "ＡＰＰ", "wechat", "chat", "Ｗｅ", "a", "公 安", "老年人，",
-    "犯罪团伙", "鸡兔同笼", "xyzzy", "43210", "骗骗", "96110", "打96110", "app转账", "2016",
+    "骗",
+    "钱",
+    "药",
+    "鑫",
+    "诈骗",
+    "老人",
+    "公安",
+    "转账",
+    "保健",
+    "亲情",
+    "验证",
+    "理财",
+    "养老院",
+    "公安局",
+    "派出所",
+    "保健品",
+    "冒充亲友",
+    "以房养老",
+    "情感铺垫",
+    "低价旅游",
+    "非法集资",
+    "96110",
+    "110",
+    "8",
+    "27",
+    "273",
+    "app",
+    "APP",
+    "ＡＰＰ",
+    "wechat",
+    "chat",
+    "Ｗｅ",
+    "a",
+    "公 安",
+    "老年人，",
+    "犯罪团伙",
+    "鸡兔同笼",
+    "xyzzy",
+    "43210",
+    "骗骗",
+    "96110",
+    "打96110",
+    "app转账",
+    "2016",
 ];
 
 #[test]
@@ -47,7 +87,11 @@ fn short_queries_return_exactly_the_pages_containing_them() {
         .arg(&corpus)
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let root = corpus.join("fangpian");
     // Writers paste Latin words and full-width forms; the corpus has none.
     write(
@@ -70,39 +114,117 @@ fn short_queries_return_exactly_the_pages_containing_them() {
             .collect();
         let got: BTreeSet<&str> = got.iter().map(String::as_str).collect();
         let both = truth.intersection(&got).count() as f64;
-        let recall = if truth.is_empty() { 1.0 } else { both / truth.len() as f64 };
-        let precision = if got.is_empty() { 1.0 } else { both / got.len() as f64 };
-        table.push_str(&format!("{q} | {} | {} | {recall:.3} | {precision:.3}\n", truth.len(), got.len()));
+        let recall = if truth.is_empty() {
+            1.0
+        } else {
+            both / truth.len() as f64
+        };
+        let precision = if got.is_empty() {
+            1.0
+        } else {
+            both / got.len() as f64
+        };
+        table.push_str(&format!(
+            "{q} | {} | {} | {recall:.3} | {precision:.3}\n",
+            truth.len(),
+            got.len()
+        ));
         if truth != got {
             bad.push(*q);
         }
         hits += usize::from(!truth.is_empty());
     }
     eprintln!("{table}");
-    assert!(bad.is_empty(), "index differs from substring search for {bad:?}\n{table}");
-    assert!(hits >= 30, "most queries must have hits to prove anything:\n{table}");
+    assert!(
+        bad.is_empty(),
+        "index differs from substring search for {bad:?}\n{table}"
+    );
+    assert!(
+        hits >= 30,
+        "most queries must have hits to prove anything:\n{table}"
+    );
     assert!(hits < EXACT_QUERIES.len(), "no-hit queries are covered");
 }
 
 /// Spoken-style questions and the example-site pages a reader should get for each.
 const SENTENCES: &[(&str, &[&str])] = &[
-    ("有人冒充公安局打电话让我转账怎么办", &["/tactics/dianxin-zhapian/"]),
-    ("接到电话说我涉嫌洗钱要把钱转到安全账户", &["/tactics/dianxin-zhapian/"]),
-    ("孙子打电话说出车祸了急着要钱", &["/tactics/maochong-qinyou/", "/cases/maochong-sunzi/"]),
-    ("有人说是我外孙在外地出事了让我打钱", &["/tactics/maochong-qinyou/", "/cases/maochong-sunzi/"]),
-    ("小区门口有人免费发鸡蛋听健康讲座", &["/tactics/jiangzuo-yizhen/", "/cases/jiangzuo-baojianpin/"]),
-    ("保健品能治高血压糖尿病是真的吗", &["/tactics/baojianpin/", "/posters/baojianpin-bushi-yao/"]),
-    ("几十块钱旅游三天还要去购物店", &["/tactics/dijia-lvyou/", "/cases/dijia-lvyou-gouwu/"]),
-    ("投资养老公寓床位每年给高额回报靠谱吗", &["/tactics/yanglao-xiangmu/", "/cases/yanglao-gongyu/", "/posters/anli-yanglao-chuangwei/"]),
-    ("有人让我把房子抵押了去买理财产品", &["/tactics/yifang-yanglao/", "/cases/yifang-yanglao-diya/"]),
-    ("有人说能托关系帮我补缴养老保险", &["/tactics/daiban-yanglao-baoxian/", "/cases/daiban-baoxian/"]),
-    ("养老院让我先交会员费才能入住", &["/tactics/yufu-huiyuanka/", "/cases/huiyuanka-yanglaoyuan/"]),
-    ("有人上门说是社区的要核对养老金", &["/alerts/maochong-shequ-shangmen/", "/tactics/yanglao-bangfu/"]),
-    ("街上贴的免费体检广告能信吗", &["/alerts/jiedao-xiaoguanggao/", "/tactics/jiangzuo-yizhen/"]),
+    (
+        "有人冒充公安局打电话让我转账怎么办",
+        &["/tactics/dianxin-zhapian/"],
+    ),
+    (
+        "接到电话说我涉嫌洗钱要把钱转到安全账户",
+        &["/tactics/dianxin-zhapian/"],
+    ),
+    (
+        "孙子打电话说出车祸了急着要钱",
+        &["/tactics/maochong-qinyou/", "/cases/maochong-sunzi/"],
+    ),
+    (
+        "有人说是我外孙在外地出事了让我打钱",
+        &["/tactics/maochong-qinyou/", "/cases/maochong-sunzi/"],
+    ),
+    (
+        "小区门口有人免费发鸡蛋听健康讲座",
+        &["/tactics/jiangzuo-yizhen/", "/cases/jiangzuo-baojianpin/"],
+    ),
+    (
+        "保健品能治高血压糖尿病是真的吗",
+        &["/tactics/baojianpin/", "/posters/baojianpin-bushi-yao/"],
+    ),
+    (
+        "几十块钱旅游三天还要去购物店",
+        &["/tactics/dijia-lvyou/", "/cases/dijia-lvyou-gouwu/"],
+    ),
+    (
+        "投资养老公寓床位每年给高额回报靠谱吗",
+        &[
+            "/tactics/yanglao-xiangmu/",
+            "/cases/yanglao-gongyu/",
+            "/posters/anli-yanglao-chuangwei/",
+        ],
+    ),
+    (
+        "有人让我把房子抵押了去买理财产品",
+        &["/tactics/yifang-yanglao/", "/cases/yifang-yanglao-diya/"],
+    ),
+    (
+        "有人说能托关系帮我补缴养老保险",
+        &["/tactics/daiban-yanglao-baoxian/", "/cases/daiban-baoxian/"],
+    ),
+    (
+        "养老院让我先交会员费才能入住",
+        &["/tactics/yufu-huiyuanka/", "/cases/huiyuanka-yanglaoyuan/"],
+    ),
+    (
+        "有人上门说是社区的要核对养老金",
+        &[
+            "/alerts/maochong-shequ-shangmen/",
+            "/tactics/yanglao-bangfu/",
+        ],
+    ),
+    (
+        "街上贴的免费体检广告能信吗",
+        &["/alerts/jiedao-xiaoguanggao/", "/tactics/jiangzuo-yizhen/"],
+    ),
     ("买养老产品说消费还能返利", &["/tactics/yanglao-chanpin/"]),
-    ("发现被骗了应该打什么电话报警", &["/report/", "/posters/fangpian-rexian/", "/tactics/dianxin-zhapian/"]),
+    (
+        "发现被骗了应该打什么电话报警",
+        &[
+            "/report/",
+            "/posters/fangpian-rexian/",
+            "/tactics/dianxin-zhapian/",
+        ],
+    ),
     ("被骗了想举报应该去哪里", &["/report/"]),
-    ("卖药的说这个药比医院的还管用", &["/tactics/baojianpin/", "/posters/baojianpin-bushi-yao/", "/cases/jiangzuo-baojianpin/"]),
+    (
+        "卖药的说这个药比医院的还管用",
+        &[
+            "/tactics/baojianpin/",
+            "/posters/baojianpin-bushi-yao/",
+            "/cases/jiangzuo-baojianpin/",
+        ],
+    ),
 ];
 
 #[test]
@@ -120,13 +242,19 @@ fn sentences_rank_a_relevant_page_in_the_top_three() {
         assert_eq!(mode, "ranked", "{q}");
         let top: Vec<&str> = got.iter().take(3).map(String::as_str).collect();
         let rank = got.iter().position(|p| want.contains(&p.as_str()));
-        report.push_str(&format!("{q} → first relevant at {:?}; top 3 {top:?}\n", rank.map(|r| r + 1)));
+        report.push_str(&format!(
+            "{q} → first relevant at {:?}; top 3 {top:?}\n",
+            rank.map(|r| r + 1)
+        ));
         if !rank.is_some_and(|r| r < 3) {
             misses.push(*q);
         }
     }
     eprintln!("{report}");
-    assert!(misses.is_empty(), "no relevant page in the top 3 for {misses:?}\n{report}");
+    assert!(
+        misses.is_empty(),
+        "no relevant page in the top 3 for {misses:?}\n{report}"
+    );
 }
 
 /// Ranking rules on a small site: a title hit outranks the same words in the body, and a page with
@@ -146,7 +274,11 @@ fn ranking_weights_titles_and_exact_runs() {
     page("title-hit", "银行卡被冻结", "这里讲别的事情。");
     page("body-hit", "一篇文章", "有人说银行卡被冻结了。");
     page("run", "另一篇", "对方说要把钱转到安全账户才能解冻。");
-    page("scattered", "第三篇", "安全的做法：不转账户里的钱，到银行核实，不要把密码说出去。");
+    page(
+        "scattered",
+        "第三篇",
+        "安全的做法：不转账户里的钱，到银行核实，不要把密码说出去。",
+    );
     let o = run_in(root, &["--no-print"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let answers = query_with_node(
@@ -155,7 +287,13 @@ fn ranking_weights_titles_and_exact_runs() {
     );
     let pos = |a: &[String], p: &str| a.iter().position(|x| x == p).unwrap();
     let title_first = &answers[0].1;
-    assert!(pos(title_first, "/title-hit/") < pos(title_first, "/body-hit/"), "{title_first:?}");
+    assert!(
+        pos(title_first, "/title-hit/") < pos(title_first, "/body-hit/"),
+        "{title_first:?}"
+    );
     let run_first = &answers[1].1;
-    assert!(pos(run_first, "/run/") < pos(run_first, "/scattered/"), "{run_first:?}");
+    assert!(
+        pos(run_first, "/run/") < pos(run_first, "/scattered/"),
+        "{run_first:?}"
+    );
 }

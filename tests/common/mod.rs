@@ -170,4 +170,3 @@ pub fn query_with_node(out: &Path, queries: &[&str]) -> Vec<(String, Vec<String>
     let answers: Vec<SearchAnswer> = serde_json::from_slice(&o.stdout).unwrap();
     answers.into_iter().map(|a| (a.mode, a.paths)).collect()
 }
-
