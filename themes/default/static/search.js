@@ -359,7 +359,7 @@
     a.href = doc.u;
     h.appendChild(a);
     li.appendChild(h);
-    var info = el("p", "result-meta");
+    var info = el("div", "result-meta");
     info.appendChild(el("span", "badge", doc.k));
     if (doc.d) { var time = el("time", "", doc.d); time.setAttribute("datetime", doc.d); info.appendChild(time); }
     li.appendChild(info);
