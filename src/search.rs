@@ -465,8 +465,8 @@ pub fn write(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Exact answer of the index for a short query, computed from documents by substring search: the
-/// ground truth the index must match (used by tests and by `search_query` checks).
+/// The documents whose folded text contains the normalized `query`, by plain substring search: the
+/// ground truth that the index and `search.js` must reproduce for short queries (used by the tests).
 pub fn substring_matches(docs: &[Document], query: &str) -> Vec<usize> {
     let q = normalize_query(query);
     if q.is_empty() {

@@ -246,7 +246,7 @@ fn sentences_rank_a_relevant_page_in_the_top_three() {
             "{q} → first relevant at {:?}; top 3 {top:?}\n",
             rank.map(|r| r + 1)
         ));
-        if !rank.is_some_and(|r| r < 3) {
+        if rank.is_none_or(|r| r >= 3) {
             misses.push(*q);
         }
     }
