@@ -269,6 +269,10 @@ pub fn write_site(
     crate::timing::mark("html written");
     step(progress, "写订阅、站点地图，复制图片和样式".into());
     let mut errs = write_feeds(&loaded.site, &loaded.bodies, sink);
+    if !check_only {
+        errs.extend(crate::search::write(&loaded.site, &loaded.bodies, sink));
+        crate::timing::mark("search index written");
+    }
     for (rel, src) in &theme.statics {
         let r = match src {
             StaticSource::Embedded(bytes) => sink.write(rel, bytes),

@@ -34,11 +34,15 @@ const PATHS: &[(&str, &str)] = &[
         "M10.5 2.5h3v10l3.8-3.8 2.1 2.1L12 18.2 4.6 10.8l2.1-2.1 3.8 3.8Z M3 19.5h18v2.5H3Z",
     ),
     ("check", "M3.5 12.5 9.5 18.5 20.5 6"),
+    (
+        "search",
+        "M10 3.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13Z M15 15 20.5 20.5",
+    ),
     ("waves", "M16 8.5a5 5 0 0 1 0 7 M19 5.5a9.2 9.2 0 0 1 0 13"),
 ];
 
 /// Icons drawn as a 2.6-unit stroke instead of a fill.
-const STROKED: &[&str] = &["check", "waves"];
+const STROKED: &[&str] = &["check", "waves", "search"];
 
 fn svg(name: &str) -> Option<String> {
     let body = match name {

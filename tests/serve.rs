@@ -444,3 +444,22 @@ fn an_edited_poster_keeps_its_downloads_and_previews() {
     let (_, list) = get(srv.port, "/posters/");
     assert!(links(&list).1, "the list still shows the preview: {list}");
 }
+
+/// The search index follows an edit: a word added to a page is found, a word removed is not.
+#[test]
+fn search_index_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start(&root);
+    let out = root.join("public");
+    let found = |q: &str| query_with_node(&out, &[q]).remove(0).1;
+    assert_eq!(found("品不是药"), ["/tactics/baojianpin/"]);
+    assert!(found("鸡兔同笼").is_empty());
+    let page = root.join("content/tactics/baojianpin.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("保健品不是药。", "鸡兔同笼，不是药。")).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    assert_eq!(found("鸡兔同笼"), ["/tactics/baojianpin/"]);
+    assert!(found("品不是药").is_empty());
+}

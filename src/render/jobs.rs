@@ -21,6 +21,8 @@ pub enum Job {
     TaxonomyList(usize),
     Term(usize, usize),
     Hotlines,
+    /// The search page (`search.html`), when the theme has one.
+    Search,
     NotFound,
     /// Page index and alias index.
     Alias(usize, usize),
@@ -168,6 +170,14 @@ impl Renderer<'_> {
                 "热线页 /hotlines/ ",
                 None,
             ),
+            Job::Search => self.render_page_at(
+                sink,
+                crate::search::PAGE,
+                "search.html",
+                &self.context(crate::search::PAGE),
+                "搜索页 /search/ ",
+                None,
+            ),
             Job::NotFound => self.render_minified(
                 "404.html",
                 &self.context("/404.html"),
@@ -201,6 +211,9 @@ impl Renderer<'_> {
         lists.sort_by_key(|l| std::cmp::Reverse(l.0));
         let mut jobs: Vec<Job> = lists.into_iter().map(|(_, j)| j).collect();
         jobs.push(Job::Hotlines);
+        if self.theme.has("search.html") {
+            jobs.push(Job::Search);
+        }
         jobs.push(Job::NotFound);
         jobs.extend((0..site.pages.len()).map(Job::Page));
         for (i, p) in site.pages.iter().enumerate() {

@@ -239,6 +239,10 @@ impl State {
                 return Err(Failure(errs));
             }
         }
+        let errs = crate::search::write(&self.loaded.site, &self.loaded.bodies, &sink);
+        if !errs.is_empty() {
+            return Err(Failure(errs));
+        }
         Ok(Some(n))
     }
 }

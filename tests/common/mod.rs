@@ -146,3 +146,27 @@ pub fn hrefs(html: &str) -> Vec<String> {
         })
         .collect()
 }
+
+#[derive(serde::Deserialize)]
+struct SearchAnswer {
+    mode: String,
+    paths: Vec<String>,
+}
+
+/// Run the theme's `search.js` in node (tests/search/run.cjs) over the index in `out` for every query.
+pub fn query_with_node(out: &Path, queries: &[&str]) -> Vec<(String, Vec<String>)> {
+    let mut child = std::process::Command::new("node")
+        .arg(repo_root().join("tests/search/run.cjs"))
+        .arg(out)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is needed for the search tests");
+    let json = serde_json::to_vec(queries).unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &json).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let answers: Vec<SearchAnswer> = serde_json::from_slice(&o.stdout).unwrap();
+    answers.into_iter().map(|a| (a.mode, a.paths)).collect()
+}

@@ -434,3 +434,114 @@ test("no request leaves the site and an article page weighs at most 15 KB gzippe
   summary.checks += 2;
   await context.close();
 });
+
+/** Documents of the built search index with their folded text: the ground truth for substring queries. */
+function searchDocs(out) {
+  const dir = path.join(out, "search", "t");
+  const fold = (s) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, " ").toLowerCase();
+  return fs.readdirSync(dir).map((f) => {
+    const t = fs.readFileSync(path.join(dir, f), "utf8");
+    const nl = t.indexOf("\n");
+    return { path: JSON.parse(t.slice(0, nl)).u, text: fold(t.slice(nl + 1)) };
+  });
+}
+const normalizeQuery = (q) => q.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).toLowerCase().replace(/[^0-9a-z\u3007\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/g, "");
+
+/** Type `query` into the search box and wait until every result is shown; returns the shown result paths and the status. */
+async function searchFor(page, query) {
+  await page.fill("#search-input", "");
+  await page.type("#search-input", query);
+  await page.waitForFunction(() => document.getElementById("search-results").getAttribute("aria-busy") === "false");
+  while (await page.isVisible("#search-more")) {
+    await page.click("#search-more");
+    await page.waitForFunction(() => document.getElementById("search-results").getAttribute("aria-busy") === "false");
+  }
+  return page.evaluate(() => ({
+    paths: [...document.querySelectorAll("#search-results .result-title a")].map((a) => new URL(a.href).pathname),
+    status: document.getElementById("search-status").textContent,
+    marks: [...document.querySelectorAll("#search-results mark")].map((m) => m.textContent),
+  }));
+}
+
+test("search: typed short queries show exactly the pages containing them, sentences rank, results are accessible", async () => {
+  const docs = searchDocs(path.join(tmp, "public"));
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await page.goto(site.url + "/search/");
+  const queries = ["骗", "钱", "公安", "养老金", "保健品", "冒充亲友", "96110", "12315", "110", "０４７２", "以 房 养 老", "鸡兔同笼", "xyzzy"];
+  for (const q of queries) {
+    const nq = normalizeQuery(q);
+    const truth = docs.filter((d) => d.text.includes(nq)).map((d) => d.path).sort();
+    await page.waitForTimeout(50);
+    const shown = await searchFor(page, q);
+    assert.deepEqual([...shown.paths].sort(), truth, `query "${q}": shown results differ from the pages containing it`);
+    assert.ok(shown.status.includes(truth.length ? `找到 ${truth.length} 篇` : "没有找到"), `query "${q}": status "${shown.status}"`);
+    for (const m of shown.marks) assert.equal(normalizeQuery(m), nq, `query "${q}": highlighted "${m}"`);
+    summary.checks += 3;
+  }
+  // A spoken sentence ranks the telecom-fraud explainer in the top 3; the URL is shareable.
+  const sentence = await searchFor(page, "有人冒充公安局打电话让我转账怎么办");
+  assert.ok(sentence.paths.slice(0, 3).includes("/tactics/dianxin-zhapian/"), `sentence top 3: ${sentence.paths.slice(0, 3)}`);
+  assert.ok(decodeURIComponent(page.url()).includes("?q=有人冒充公安局"), `shareable URL: ${page.url()}`);
+  const status = await page.getAttribute("#search-status", "aria-live");
+  assert.equal(status, "polite", "the result count is announced");
+  const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  assert.deepEqual(axe.violations.map((v) => v.id), [], "axe-core on the results");
+  await page.evaluate(() => scrollTo(0, 0));
+  checkMeasures(await measure(page), "/search/ with results", { width: 375 });
+  // ?q= opens with the results shown.
+  await page.goto(site.url + "/search/?q=" + encodeURIComponent("养老金"));
+  await page.waitForFunction(() => document.getElementById("search-results").getAttribute("aria-busy") === "false");
+  assert.ok((await page.textContent("#search-status")).includes("养老金"), "?q= runs the query");
+  summary.checks += 6;
+  await context.close();
+});
+
+test("search: results appear within 100 ms of the last keystroke with the CPU throttled 4×", async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(site.url + "/search/");
+  const times = [];
+  for (const q of ["冒充亲友", "96110", "有人冒充公安局打电话让我转账怎么办"]) {
+    await searchFor(page, q); // loads the shards and result texts
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await page.fill("#search-input", "");
+    // The last keystroke (seen before search.js handles it) and the next frame after the results are in the list.
+    await page.evaluate(() => {
+      window.__lastKey = 0;
+      window.__shownAt = 0;
+      document.addEventListener("input", () => { window.__lastKey = performance.now(); window.__shownAt = 0; }, true);
+      const list = document.getElementById("search-results");
+      new MutationObserver(() => {
+        const key = window.__lastKey;
+        if (list.getAttribute("aria-busy") === "false" && list.children.length) {
+          requestAnimationFrame(() => { if (key === window.__lastKey) window.__shownAt = performance.now(); });
+        }
+      }).observe(list, { attributes: true, childList: true });
+    });
+    await page.type("#search-input", q);
+    await page.waitForFunction(() => window.__shownAt > 0);
+    await page.waitForTimeout(300);
+    const ms = await page.evaluate(() => window.__shownAt - window.__lastKey);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    times.push(`${q} ${ms.toFixed(0)} ms`);
+    assert.ok(ms <= 100, `"${q}": results ${ms.toFixed(0)} ms after the last keystroke`);
+  }
+  console.log(`search latency with 4× CPU throttling: ${times.join(", ")}`);
+  summary.checks += 3;
+  await context.close();
+});
+
+test("search without JavaScript says so and offers the category and tag lists", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(site.url + "/search/?q=" + encodeURIComponent("公安"));
+  assert.ok(await page.isVisible(".search-nojs"), "the page says search needs JavaScript");
+  assert.match(await page.textContent(".search-nojs"), /没有开启 JavaScript，所以搜索用不了/);
+  const lists = await page.locator(".search-browse h2").allTextContents();
+  assert.deepEqual(lists, ["按诈骗类别查找", "按标签查找"], "category and tag lists");
+  assert.ok((await page.locator(".search-browse a.tile").count()) >= 5, "links to browse by");
+  summary.checks += 3;
+  await context.close();
+});
