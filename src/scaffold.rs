@@ -133,42 +133,7 @@ pub fn new_content(
             kind.name()
         ))
     })?;
-    let date = format!(
-        "{:04}-{:02}-{:02}",
-        today.year(),
-        today.month() as u8,
-        today.day()
-    );
-    let expires = today.saturating_add(time::Duration::days(90));
-    let mut ctx = tera::Context::new();
-    ctx.insert("title", title);
-    ctx.insert("title_toml", &toml_string(title));
-    ctx.insert("date", &date);
-    ctx.insert(
-        "expires",
-        &format!(
-            "{:04}-{:02}-{:02}",
-            expires.year(),
-            expires.month() as u8,
-            expires.day()
-        ),
-    );
-    ctx.insert("categories", &config.categories);
-    ctx.insert(
-        "category_toml",
-        &toml_string(config.categories.first().map(String::as_str).unwrap_or("")),
-    );
-    let body = tera::Tera::one_off(&text, &ctx, false).map_err(|e| {
-        Diagnostic::error(
-            codes::TEMPLATE_SYNTAX,
-            format!(
-                "{} 的内容模板有错：{}",
-                kind.name(),
-                crate::theme::tera_error_text(&e)
-            ),
-        )
-        .hint("检查 archetypes 里的 {{ }} 写法")
-    })?;
+    let body = fill_archetype(&text, kind, title, &config.categories, today)?;
     let slug = slugify(slug.unwrap_or(title));
     if slug.is_empty() {
         return Err(Diagnostic::error(
@@ -189,6 +154,42 @@ pub fn new_content(
     std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
     std::fs::write(&path, body).map_err(|e| io_err(&path, e))?;
     Ok(path)
+}
+
+/// The archetype `text` of `kind` filled in: title, today's date, an expiry 90 days on, the site's
+/// categories.
+fn fill_archetype(
+    text: &str,
+    kind: Kind,
+    title: &str,
+    categories: &[String],
+    today: time::Date,
+) -> Result<String, Diagnostic> {
+    let ymd = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    let mut ctx = tera::Context::new();
+    ctx.insert("title", title);
+    ctx.insert("title_toml", &toml_string(title));
+    ctx.insert("date", &ymd(today));
+    ctx.insert(
+        "expires",
+        &ymd(today.saturating_add(time::Duration::days(90))),
+    );
+    ctx.insert("categories", categories);
+    ctx.insert(
+        "category_toml",
+        &toml_string(categories.first().map(String::as_str).unwrap_or("")),
+    );
+    tera::Tera::one_off(text, &ctx, false).map_err(|e| {
+        Diagnostic::error(
+            codes::TEMPLATE_SYNTAX,
+            format!(
+                "{} 的内容模板有错：{}",
+                kind.name(),
+                crate::theme::tera_error_text(&e)
+            ),
+        )
+        .hint("检查 archetypes 里的 {{ }} 写法")
+    })
 }
 
 /// What `fangpian theme copy` did: files written, and files left alone because the site had them.

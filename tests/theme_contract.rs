@@ -95,6 +95,8 @@ const VALUE_WORDS: &[&str] = &[
     "downloads",
     "previews",
     "versions",
+    "office",
+    "package",
 ];
 
 #[test]

@@ -253,43 +253,59 @@ fn collisions(site: &Site, items: &[Item]) -> Vec<Diagnostic> {
 /// The poster page's download list and preview, for its web page.
 pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
     let page = &site.pages[item.page];
-    let download = |d: &Document| {
-        let variant = d
-            .variant
-            .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
-        let orientation = if d.orientation == "landscape" {
-            "横版"
-        } else {
-            "竖版"
-        };
-        json!({
-            "href": format!("/{}", d.rel),
-            "size": d.size,
-            "orientation": orientation,
-            "variant": variant.map(|v| v.name.clone()),
-            "bytes": made.and_then(|m| m.sizes.get(&d.rel)).copied(),
-            "kb": made.and_then(|m| m.sizes.get(&d.rel)).map(|b| b.div_ceil(1024)),
-        })
+    let downloads = |office: bool| -> Vec<Value> {
+        item.documents
+            .iter()
+            .filter(|d| d.office == office)
+            .map(|d| download_value(item, made, d))
+            .collect()
     };
-    let downloads: Vec<Value> = item
-        .documents
-        .iter()
-        .filter(|d| !d.office)
-        .map(download)
-        .collect();
-    let office: Vec<Value> = item
-        .documents
-        .iter()
-        .filter(|d| d.office)
-        .map(download)
-        .collect();
+    let versions = versions_value(&page.meta.title, item);
+    let previews = versions
+        .first()
+        .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
+    // The print shop's zip, when this build made it.
+    let zip = package::rel(item);
+    let package = made.and_then(|m| m.sizes.get(&zip)).map(|b| {
+        json!({
+            "href": format!("/{zip}"),
+            "kb": b.div_ceil(1024),
+            "files": package::documents(item).count(),
+        })
+    });
+    json!({
+        "downloads": downloads(false), "office": downloads(true), "package": package,
+        "previews": previews, "versions": versions,
+    })
+}
+
+/// One PDF as a download link: address, size, orientation, community and file size.
+fn download_value(item: &Item, made: Option<&Made>, d: &Document) -> Value {
+    let variant = d
+        .variant
+        .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
+    let orientation = if d.orientation == "landscape" {
+        "横版"
+    } else {
+        "竖版"
+    };
+    let bytes = made.and_then(|m| m.sizes.get(&d.rel)).copied();
+    json!({
+        "href": format!("/{}", d.rel),
+        "size": d.size,
+        "orientation": orientation,
+        "variant": variant.map(|v| v.name.clone()),
+        "bytes": bytes,
+        "kb": bytes.map(|b| b.div_ceil(1024)),
+    })
+}
+
+/// One entry per version (the general one, then each community's), each with its own previews.
+fn versions_value(title: &str, item: &Item) -> Vec<Value> {
     let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
     let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
-    // One entry per version (the general one, then each community's), each with its own previews.
-    let versions: Vec<Value> = item
-        .documents
-        .iter()
-        .filter(|d| !d.previews.is_empty())
+    let with_previews = item.documents.iter().filter(|d| !d.previews.is_empty());
+    with_previews
         .map(|d| {
             let name = d
                 .variant
@@ -307,35 +323,18 @@ pub fn page_value(site: &Site, item: &Item, made: Option<&Made>) -> Value {
                 .enumerate()
                 .map(|(n, p)| {
                     let alt = match (item.kind, n) {
-                        (Kind::Leaflet, 0) => format!(
-                            "{}（{tag}外页：封面、背面和折进去的一栏）预览",
-                            page.meta.title
-                        ),
-                        (Kind::Leaflet, _) => format!("{}（{tag}内页三栏）预览", page.meta.title),
-                        _ => format!("{}（{tag}预览图）", page.meta.title),
+                        (Kind::Leaflet, 0) => {
+                            format!("{title}（{tag}外页：封面、背面和折进去的一栏）预览")
+                        }
+                        (Kind::Leaflet, _) => format!("{title}（{tag}内页三栏）预览"),
+                        _ => format!("{title}（{tag}预览图）"),
                     };
                     json!({"src": format!("/{p}"), "width": PREVIEW_WIDTH, "height": height, "alt": alt})
                 })
                 .collect();
             json!({"name": name, "label": label, "previews": previews})
         })
-        .collect();
-    let previews = versions
-        .first()
-        .map_or(Value::Array(Vec::new()), |v| v["previews"].clone());
-    // The print shop's zip, when this build made it.
-    let zip = package::rel(item);
-    let package = made.and_then(|m| m.sizes.get(&zip)).map(|b| {
-        json!({
-            "href": format!("/{zip}"),
-            "kb": b.div_ceil(1024),
-            "files": package::documents(item).count(),
-        })
-    });
-    json!({
-        "downloads": downloads, "office": office, "package": package, "previews": previews,
-        "versions": versions,
-    })
+        .collect()
 }
 
 /// Load the print templates: the site's `print/` first, then the theme's, then the embedded default's.

@@ -62,66 +62,9 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
         );
     }
     for (t, span) in list {
-        t.check_keys(KEYS, "[[variant]]", &mut errs);
-        let slug = t.opt_sp_str("slug", &mut errs);
-        let name = t.opt_str("name", &mut errs);
-        let contact = t.opt_str("contact", &mut errs).unwrap_or_default();
-        let phone = t.opt_sp_str("phone", &mut errs);
-        let address = t.opt_str("address", &mut errs).unwrap_or_default();
-        let (Some(slug), Some(name)) = (slug, name) else {
-            errs.push(
-                doc.error(
-                    codes::VARIANTS,
-                    "这一段 [[variant]] 缺少 slug 或 name",
-                    span.start..span.start + 1,
-                )
-                .label("这一段")
-                .hint("例如 slug = \"dongcheng-shequ\"（用于文件名）和 name = \"东城社区\""),
-            );
-            continue;
-        };
-        let ok = !slug.value.is_empty()
-            && slug
-                .value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
-            errs.push(
-                Diagnostic::error(
-                    codes::VARIANTS,
-                    format!("slug `{}` 只能用小写英文字母、数字和 -", slug.value),
-                )
-                .at(display, source, slug.span.clone())
-                .label("用在 PDF 文件名里")
-                .hint("例如 slug = \"dongcheng-shequ\""),
-            );
-            continue;
+        if let Some(v) = variant(&doc, &t, span, &variants, &mut errs) {
+            variants.push(v);
         }
-        let phone = match phone.map(|p| (Phone::parse_written(&p.value), p)) {
-            None => String::new(),
-            Some((_, p)) if p.value.trim().is_empty() => String::new(),
-            Some((Ok(phone), _)) => phone.display(),
-            Some((Err(e), p)) => {
-                errs.push(phone_error(display, source, &e, &p));
-                continue;
-            }
-        };
-        if variants.iter().any(|v| v.slug == slug.value) {
-            errs.push(
-                Diagnostic::error(codes::VARIANTS, format!("slug `{}` 重复了", slug.value))
-                    .at(display, source, slug.span.clone())
-                    .label("和前面的一段相同")
-                    .hint("每个社区的 slug 要不一样，它决定 PDF 的文件名"),
-            );
-            continue;
-        }
-        variants.push(Variant {
-            slug: slug.value,
-            name,
-            contact,
-            phone,
-            address,
-        });
     }
     if errs.is_empty() {
         Ok(VariantFile {
@@ -132,6 +75,78 @@ pub fn parse(display: &Path, source: &Arc<str>) -> Result<VariantFile, Vec<Diagn
     } else {
         Err(errs)
     }
+}
+
+/// One `[[variant]]` table starting at `span`; `None` when it has an error. `before` are the valid
+/// ones above it (slugs must differ).
+fn variant(
+    doc: &Doc<'_>,
+    t: &Table,
+    span: std::ops::Range<usize>,
+    before: &[Variant],
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Variant> {
+    let (display, source) = (doc.file, doc.source);
+    t.check_keys(KEYS, "[[variant]]", errs);
+    let slug = t.opt_sp_str("slug", errs);
+    let name = t.opt_str("name", errs);
+    let contact = t.opt_str("contact", errs).unwrap_or_default();
+    let phone = t.opt_sp_str("phone", errs);
+    let address = t.opt_str("address", errs).unwrap_or_default();
+    let (Some(slug), Some(name)) = (slug, name) else {
+        errs.push(
+            doc.error(
+                codes::VARIANTS,
+                "这一段 [[variant]] 缺少 slug 或 name",
+                span.start..span.start + 1,
+            )
+            .label("这一段")
+            .hint("例如 slug = \"dongcheng-shequ\"（用于文件名）和 name = \"东城社区\""),
+        );
+        return None;
+    };
+    let ok = !slug.value.is_empty()
+        && slug
+            .value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        errs.push(
+            Diagnostic::error(
+                codes::VARIANTS,
+                format!("slug `{}` 只能用小写英文字母、数字和 -", slug.value),
+            )
+            .at(display, source, slug.span.clone())
+            .label("用在 PDF 文件名里")
+            .hint("例如 slug = \"dongcheng-shequ\""),
+        );
+        return None;
+    }
+    let phone = match phone.map(|p| (Phone::parse_written(&p.value), p)) {
+        None => String::new(),
+        Some((_, p)) if p.value.trim().is_empty() => String::new(),
+        Some((Ok(phone), _)) => phone.display(),
+        Some((Err(e), p)) => {
+            errs.push(phone_error(display, source, &e, &p));
+            return None;
+        }
+    };
+    if before.iter().any(|v| v.slug == slug.value) {
+        errs.push(
+            Diagnostic::error(codes::VARIANTS, format!("slug `{}` 重复了", slug.value))
+                .at(display, source, slug.span.clone())
+                .label("和前面的一段相同")
+                .hint("每个社区的 slug 要不一样，它决定 PDF 的文件名"),
+        );
+        return None;
+    }
+    Some(Variant {
+        slug: slug.value,
+        name,
+        contact,
+        phone,
+        address,
+    })
 }
 
 /// The diagnostic for a variant's `phone` that is not a valid Chinese number.

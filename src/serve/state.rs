@@ -139,46 +139,16 @@ impl State {
 
     /// Re-render edited pages in place. `Ok(None)` asks for a full rebuild.
     fn incremental(&mut self, indices: &[usize]) -> Result<Option<usize>, Failure> {
-        let root = self.opts.root.clone();
-        let mut jobs: BTreeSet<Job> = BTreeSet::new();
-        let mut feeds = false;
         // Validate everything first, then commit the new pages to the model.
         let mut replaced = Vec::new();
         for &i in indices {
-            let site = &self.loaded.site;
-            let old = &site.pages[i];
-            // Posters and leaflets, and the pages posters take their text from, go through print:
-            // a full rebuild, which lays out only the documents whose inputs changed.
-            if matches!(old.kind, Kind::Poster | Kind::Leaflet) || is_print_source(site, &old.rel) {
-                return Ok(None);
+            match self.reload(i)? {
+                Some((page, body)) => replaced.push((i, page, body)),
+                None => return Ok(None),
             }
-            let sec = &site.sections[old.section];
-            let new = crate::content::reload_page(&root, old, sec, &site.config.categories)
-                .map_err(Failure)?;
-            if new.path != old.path
-                || new.meta.draft != old.meta.draft
-                || new.meta.tags != old.meta.tags
-                || new.meta.categories != old.meta.categories
-                || category(&new.meta.fields) != category(&old.meta.fields)
-                || new.meta.aliases != old.meta.aliases
-                || new.meta.template != old.meta.template
-            {
-                return Ok(None);
-            }
-            let mut errs = Vec::new();
-            site.check_front_matter_refs(&new, &mut errs);
-            let ctx = LinkContext {
-                paths: &site.paths,
-                hotlines: &site.hotlines,
-                asset_base: &new.asset_base,
-            };
-            let body = markdown::render(&new.file, &new.source, new.body.clone(), &ctx);
-            errs.extend(body.diagnostics.iter().filter(|d| d.is_error()).cloned());
-            if !errs.is_empty() {
-                return Err(Failure(errs));
-            }
-            replaced.push((i, new, body));
         }
+        let mut jobs: BTreeSet<Job> = BTreeSet::new();
+        let mut feeds = false;
         let mut previous = Vec::new();
         for (i, page, body) in replaced {
             let old_summary = self.cache.summary(i).clone();
@@ -188,29 +158,9 @@ impl State {
             previous.push((i, old_page, old_body));
             self.cache
                 .refresh_page(&self.loaded.site, &self.loaded.bodies, i);
-            jobs.insert(Job::Page(i));
-            // Tactic pages list the cases that name them.
-            let site = &self.loaded.site;
-            for rel in old_tactics.union(&linked_tactics(&site.pages[i].meta.fields)) {
-                if let Some(t) = site.page_index(rel) {
-                    jobs.insert(Job::Page(t));
-                }
-            }
-            if self.cache.summary(i) != &old_summary {
-                feeds = true;
-                let mut s = Some(site.pages[i].section);
-                while let Some(sec) = s {
-                    jobs.insert(Job::Section(sec));
-                    s = site.sections[sec].parent;
-                }
-                for (t, tax) in site.taxonomies.iter().enumerate() {
-                    for (k, term) in tax.terms.iter().enumerate() {
-                        if term.pages.contains(&i) {
-                            jobs.insert(Job::Term(t, k));
-                        }
-                    }
-                }
-            }
+            let listed_changed = self.cache.summary(i) != &old_summary;
+            feeds |= listed_changed;
+            self.jobs_for(i, &old_tactics, listed_changed, &mut jobs);
         }
         // Anchors into or out of the edited pages may now be broken.
         let mut errs = Vec::new();
@@ -224,15 +174,96 @@ impl State {
             }
             return Err(Failure(errs));
         }
+        self.write(&jobs.into_iter().collect::<Vec<_>>(), feeds)
+            .map(Some)
+    }
+
+    /// Page `i` read and rendered again, checked; `None` when the edit changes the site's structure
+    /// (a full rebuild is needed).
+    fn reload(
+        &self,
+        i: usize,
+    ) -> Result<Option<(crate::content::Page, crate::markdown::Rendered)>, Failure> {
+        let site = &self.loaded.site;
+        let old = &site.pages[i];
+        // Posters and leaflets, and the pages posters take their text from, go through print:
+        // a full rebuild, which lays out only the documents whose inputs changed.
+        if matches!(old.kind, Kind::Poster | Kind::Leaflet) || is_print_source(site, &old.rel) {
+            return Ok(None);
+        }
+        let sec = &site.sections[old.section];
+        let new = crate::content::reload_page(&self.opts.root, old, sec, &site.config.categories)
+            .map_err(Failure)?;
+        if new.path != old.path
+            || new.meta.draft != old.meta.draft
+            || new.meta.tags != old.meta.tags
+            || new.meta.categories != old.meta.categories
+            || category(&new.meta.fields) != category(&old.meta.fields)
+            || new.meta.aliases != old.meta.aliases
+            || new.meta.template != old.meta.template
+        {
+            return Ok(None);
+        }
+        let mut errs = Vec::new();
+        site.check_front_matter_refs(&new, &mut errs);
+        let ctx = LinkContext {
+            paths: &site.paths,
+            hotlines: &site.hotlines,
+            asset_base: &new.asset_base,
+        };
+        let body = markdown::render(&new.file, &new.source, new.body.clone(), &ctx);
+        errs.extend(body.diagnostics.iter().filter(|d| d.is_error()).cloned());
+        if !errs.is_empty() {
+            return Err(Failure(errs));
+        }
+        Ok(Some((new, body)))
+    }
+
+    /// The pages to render again after page `i` changed: itself, the tactics it names (before and
+    /// after), and when what lists show of it changed, its sections and its terms.
+    fn jobs_for(
+        &self,
+        i: usize,
+        old_tactics: &BTreeSet<String>,
+        listed_changed: bool,
+        jobs: &mut BTreeSet<Job>,
+    ) {
+        let site = &self.loaded.site;
+        jobs.insert(Job::Page(i));
+        // Tactic pages list the cases that name them.
+        for rel in old_tactics.union(&linked_tactics(&site.pages[i].meta.fields)) {
+            if let Some(t) = site.page_index(rel) {
+                jobs.insert(Job::Page(t));
+            }
+        }
+        if !listed_changed {
+            return;
+        }
+        let mut s = Some(site.pages[i].section);
+        while let Some(sec) = s {
+            jobs.insert(Job::Section(sec));
+            s = site.sections[sec].parent;
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            for (k, term) in tax.terms.iter().enumerate() {
+                if term.pages.contains(&i) {
+                    jobs.insert(Job::Term(t, k));
+                }
+            }
+        }
+    }
+
+    /// Write the pages of `jobs`, the feeds when `feeds`, and the search index. Returns the number
+    /// of pages.
+    fn write(&self, jobs: &[Job], feeds: bool) -> Result<usize, Failure> {
         let sink = DirSink(self.out.clone());
-        let jobs: Vec<Job> = jobs.into_iter().collect();
         let renderer = Renderer::new(
             &self.loaded.site,
             &self.theme,
             &self.loaded.bodies,
             &self.cache,
         );
-        let n = renderer.render_jobs(&jobs, &sink).map_err(Failure)?;
+        let n = renderer.render_jobs(jobs, &sink).map_err(Failure)?;
         if feeds {
             let errs = build::write_feeds(&self.loaded.site, &self.loaded.bodies, &sink);
             if !errs.is_empty() {
@@ -243,7 +274,7 @@ impl State {
         if !errs.is_empty() {
             return Err(Failure(errs));
         }
-        Ok(Some(n))
+        Ok(n)
     }
 }
 
