@@ -14,7 +14,7 @@ use crate::hotlines::Hotlines;
 use crate::markdown::Bodies;
 use crate::markdown::{self, LinkContext};
 use crate::output::{NullSink, Recorder, Sink, Staging};
-use crate::render::{RenderCache, Renderer};
+use crate::render::{Job, RenderCache, Renderer};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 
@@ -226,6 +226,43 @@ pub struct Written {
     pub compiled: usize,
 }
 
+/// The web outputs written besides the HTML pages.
+#[derive(Clone, Copy, Debug)]
+pub struct WebOutputs {
+    /// The Atom feed and the sitemap.
+    pub feeds: bool,
+    /// The search index.
+    pub search: bool,
+}
+
+/// The web outputs of a site state, in the one order `build` and `serve` both use: the HTML pages of
+/// `jobs`, then the feeds and the search index when asked. Returns the number of pages.
+pub fn write_web(
+    loaded: &Loaded,
+    theme: &Theme,
+    cache: &RenderCache,
+    jobs: &[Job],
+    sink: &dyn Sink,
+    also: WebOutputs,
+) -> Result<usize, Failure> {
+    let renderer = Renderer::new(&loaded.site, theme, &loaded.bodies, cache);
+    let pages = renderer.render_jobs(jobs, sink).map_err(Failure)?;
+    crate::timing::mark("html written");
+    let mut errs = Vec::new();
+    if also.feeds {
+        errs.extend(write_feeds(&loaded.site, &loaded.bodies, sink));
+    }
+    if also.search {
+        errs.extend(crate::search::write(&loaded.site, &loaded.bodies, sink));
+        crate::timing::mark("search index written");
+    }
+    if errs.is_empty() {
+        Ok(pages)
+    } else {
+        Err(Failure(errs))
+    }
+}
+
 /// Write every output file of a loaded site into `sink`: PDFs and previews first (unless `print` is
 /// false), then the web pages, which link to them. With `check_only`, print only lays documents out.
 pub fn write_site(
@@ -261,18 +298,16 @@ pub fn write_site(
         );
         crate::timing::mark("print done");
     }
-    let renderer = Renderer::new(site, theme, &loaded.bodies, &cache);
-    let jobs = renderer.jobs();
+    let jobs = Renderer::new(site, theme, &loaded.bodies, &cache).jobs();
     step(progress, format!("生成网页（{} 页）", jobs.len()));
     crate::timing::mark("renderer ready");
-    let html_pages = renderer.render_jobs(&jobs, sink).map_err(Failure)?;
-    crate::timing::mark("html written");
-    step(progress, "写订阅、站点地图，复制图片和样式".into());
-    let mut errs = write_feeds(&loaded.site, &loaded.bodies, sink);
-    if !check_only {
-        errs.extend(crate::search::write(&loaded.site, &loaded.bodies, sink));
-        crate::timing::mark("search index written");
-    }
+    let also = WebOutputs {
+        feeds: true,
+        search: !check_only,
+    };
+    let html_pages = write_web(loaded, theme, &cache, &jobs, sink, also)?;
+    step(progress, "复制图片和样式".into());
+    let mut errs = Vec::new();
     for (rel, src) in &theme.statics {
         let r = match src {
             StaticSource::Embedded(bytes) => sink.write(rel, bytes),

@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Failure};
 use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::{self, LinkContext};
 use crate::output::DirSink;
-use crate::render::{Job, RenderCache, Renderer};
+use crate::render::{Job, RenderCache};
 use crate::theme::Theme;
 
 /// What a rebuild did.
@@ -257,24 +257,11 @@ impl State {
     /// of pages.
     fn write(&self, jobs: &[Job], feeds: bool) -> Result<usize, Failure> {
         let sink = DirSink(self.out.clone());
-        let renderer = Renderer::new(
-            &self.loaded.site,
-            &self.theme,
-            &self.loaded.bodies,
-            &self.cache,
-        );
-        let n = renderer.render_jobs(jobs, &sink).map_err(Failure)?;
-        if feeds {
-            let errs = build::write_feeds(&self.loaded.site, &self.loaded.bodies, &sink);
-            if !errs.is_empty() {
-                return Err(Failure(errs));
-            }
-        }
-        let errs = crate::search::write(&self.loaded.site, &self.loaded.bodies, &sink);
-        if !errs.is_empty() {
-            return Err(Failure(errs));
-        }
-        Ok(n)
+        let also = build::WebOutputs {
+            feeds,
+            search: true,
+        };
+        build::write_web(&self.loaded, &self.theme, &self.cache, jobs, &sink, also)
     }
 }
 
