@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use generate::{completions, man_page};
 
@@ -29,29 +29,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// 完整构建：网页、订阅、站点地图，写入输出目录（成功后才替换旧网站）
-    Build {
-        /// 站点根目录（有 site.toml 的目录），默认当前目录
-        #[arg(long, value_name = "目录")]
-        root: Option<PathBuf>,
-        /// 输出目录，默认 站点根目录/public
-        #[arg(long, value_name = "目录")]
-        out: Option<PathBuf>,
-        /// 覆盖 site.toml 里的 base_url
-        #[arg(long, value_name = "网址")]
-        base_url: Option<String>,
-        /// 也构建草稿（draft = true）
-        #[arg(long)]
-        drafts: bool,
-        /// 不生成海报和三折页 PDF
-        #[arg(long)]
-        no_print: bool,
-        /// 允许写入一个不是 fangpian 生成的非空目录
-        #[arg(long)]
-        force: bool,
-        /// 生成离线版：链接都改成相对路径，双击 index.html 就能在没有网络、没有服务器的电脑上浏览（默认输出到 public-offline/）
-        #[arg(long)]
-        offline: bool,
-    },
+    Build(BuildArgs),
     /// 检查所有内容（和 build 一样的校验），不写任何文件；有错误时退出码为 1
     Check {
         /// 站点根目录，默认当前目录
@@ -68,29 +46,7 @@ pub enum Command {
         format: String,
     },
     /// 构建并在本机预览，保存文件后自动更新页面；出错时错误显示在网页上
-    Serve {
-        /// 站点根目录，默认当前目录
-        #[arg(long, value_name = "目录")]
-        root: Option<PathBuf>,
-        /// 端口
-        #[arg(long, value_name = "端口", default_value_t = 1111)]
-        port: u16,
-        /// 监听地址；默认 127.0.0.1，只允许本机访问（其他地址会显示警告：同一网络里的人都能看到）
-        #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
-        bind: String,
-        /// 也允许用这个名字打开预览（可以写多次）；默认只回应 localhost、127.0.0.1 和监听地址
-        #[arg(long = "allow-host", value_name = "名字")]
-        allow_host: Vec<String>,
-        /// 启动后打开浏览器
-        #[arg(long)]
-        open: bool,
-        /// 也显示草稿
-        #[arg(long)]
-        drafts: bool,
-        /// 输出目录，默认 站点根目录/public
-        #[arg(long, value_name = "目录")]
-        out: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// 新建内容文件：fangpian new case|tactic|alert|poster|leaflet|page "标题"
     New {
         /// 内容类型：case 典型案例、tactic 诈骗套路、alert 风险提示、poster 海报、leaflet 三折页、page 普通页面
@@ -144,6 +100,58 @@ pub enum Command {
     /// 输出中文 man 手册页（roff 格式），安装包已经装好：man fangpian
     #[command(hide = true)]
     Man,
+}
+
+// The options of `build` (the command's help text is on its variant of `Command`).
+#[derive(Args)]
+pub struct BuildArgs {
+    /// 站点根目录（有 site.toml 的目录），默认当前目录
+    #[arg(long, value_name = "目录")]
+    pub root: Option<PathBuf>,
+    /// 输出目录，默认 站点根目录/public
+    #[arg(long, value_name = "目录")]
+    pub out: Option<PathBuf>,
+    /// 覆盖 site.toml 里的 base_url
+    #[arg(long, value_name = "网址")]
+    pub base_url: Option<String>,
+    /// 也构建草稿（draft = true）
+    #[arg(long)]
+    pub drafts: bool,
+    /// 不生成海报和三折页 PDF
+    #[arg(long)]
+    pub no_print: bool,
+    /// 允许写入一个不是 fangpian 生成的非空目录
+    #[arg(long)]
+    pub force: bool,
+    /// 生成离线版：链接都改成相对路径，双击 index.html 就能在没有网络、没有服务器的电脑上浏览（默认输出到 public-offline/）
+    #[arg(long)]
+    pub offline: bool,
+}
+
+// The options of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// 站点根目录，默认当前目录
+    #[arg(long, value_name = "目录")]
+    pub root: Option<PathBuf>,
+    /// 端口
+    #[arg(long, value_name = "端口", default_value_t = 1111)]
+    pub port: u16,
+    /// 监听地址；默认 127.0.0.1，只允许本机访问（其他地址会显示警告：同一网络里的人都能看到）
+    #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// 也允许用这个名字打开预览（可以写多次）；默认只回应 localhost、127.0.0.1 和监听地址
+    #[arg(long = "allow-host", value_name = "名字")]
+    pub allow_host: Vec<String>,
+    /// 启动后打开浏览器
+    #[arg(long)]
+    pub open: bool,
+    /// 也显示草稿
+    #[arg(long)]
+    pub drafts: bool,
+    /// 输出目录，默认 站点根目录/public
+    #[arg(long, value_name = "目录")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

@@ -1,25 +1,14 @@
 //! `fangpian build`: the whole site, written atomically, with a one-line summary.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::build::{self, Options};
+use crate::cli::BuildArgs;
 use crate::diag::Failure;
 
 use super::{count, print_all};
 
-/// The arguments of `build`.
-pub(super) struct Args {
-    pub root: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    pub no_print: bool,
-    pub force: bool,
-    pub offline: bool,
-}
-
-pub(super) fn run(a: Args) -> ExitCode {
+pub(super) fn run(a: BuildArgs) -> ExitCode {
     let opts = Options {
         root: build::root_or_cwd(a.root.as_deref()),
         out: a.out,

@@ -18,46 +18,14 @@ mod theme;
 /// Run one parsed command.
 pub fn run(command: Command) -> ExitCode {
     match command {
-        Command::Build {
-            root,
-            out,
-            base_url,
-            drafts,
-            no_print,
-            force,
-            offline,
-        } => build::run(build::Args {
-            root,
-            out,
-            base_url,
-            drafts,
-            no_print,
-            force,
-            offline,
-        }),
+        Command::Build(args) => build::run(args),
         Command::Check {
             root,
             drafts,
             strict,
             format,
         } => check::run(root, drafts, strict, &format),
-        Command::Serve {
-            root,
-            port,
-            bind,
-            allow_host,
-            open,
-            drafts,
-            out,
-        } => serve::run(serve::Args {
-            root,
-            port,
-            bind,
-            allow_host,
-            open,
-            drafts,
-            out,
-        }),
+        Command::Serve(args) => serve::run(args),
         Command::New {
             kind,
             title,
