@@ -271,7 +271,7 @@ impl<'a> Renderer<'a> {
             cats.insert(0, &c.value);
         }
         to_value(PageValue {
-            list: self.cache.summaries[i].clone(),
+            list: &self.cache.summaries[i],
             content: &body.html,
             summary: &body.summary,
             toc: &body.toc,

@@ -126,7 +126,7 @@ pub enum SummaryFields<'a> {
 #[derive(Serialize)]
 pub struct PageValue<'a> {
     #[serde(flatten)]
-    pub list: Value,
+    pub list: &'a Value,
     /// The body as HTML.
     pub content: &'a str,
     /// The start of the text.
