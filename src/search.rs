@@ -19,7 +19,6 @@
 //!   UTF-16 units), then its text, for results and snippets.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
@@ -275,23 +274,6 @@ pub fn documents(site: &Site, bodies: &Bodies) -> Vec<Document> {
     docs
 }
 
-/// The grams of one document: every word character and every bigram, as (gram key, position)
-/// pairs sorted by key and position (one flat vector: no allocation per gram).
-struct DocGrams {
-    pairs: Vec<(u32, u32)>,
-    /// Length of the head in UTF-16 units.
-    head: u32,
-}
-
-impl DocGrams {
-    /// Each gram with its sorted positions and whether it occurs in the head.
-    fn groups(&self) -> impl Iterator<Item = (u32, bool, &[(u32, u32)])> {
-        self.pairs
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|g| (g[0].0, g[0].1 < self.head, g))
-    }
-}
-
 /// A hasher for gram keys (already well-spread 32-bit numbers): one multiplication instead of
 /// SipHash, which was most of the time of indexing 10,000 pages (~15 million lookups).
 #[derive(Default, Clone, Copy)]
@@ -307,44 +289,20 @@ impl std::hash::Hasher for KeyHasher {
         }
     }
     fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Fold the high half of the product into the low one: the table takes its bucket from the
+        // low bits, which alone depend only on a bigram's second character.
+        let h = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
     }
 }
 
 type KeyMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<KeyHasher>>;
-
-fn gram_key(gram: &[u16]) -> u32 {
-    match gram {
-        [a] => u32::from(*a),
-        [a, b] => (u32::from(*a) << 16) | u32::from(*b),
-        _ => 0,
-    }
-}
 
 fn key_units(key: u32) -> Vec<u16> {
     if key > 0xFFFF {
         vec![(key >> 16) as u16, key as u16]
     } else {
         vec![key as u16]
-    }
-}
-
-fn doc_grams(doc: &Document) -> DocGrams {
-    let t = fold_text(&doc.text);
-    let mut pairs = Vec::with_capacity(t.len() * 2);
-    for (i, &c) in t.iter().enumerate() {
-        if !is_word(c) {
-            continue;
-        }
-        pairs.push((gram_key(&[c]), i as u32));
-        if let Some(&d) = t.get(i + 1).filter(|&&d| is_word(d)) {
-            pairs.push((gram_key(&[c, d]), i as u32));
-        }
-    }
-    pairs.sort_unstable();
-    DocGrams {
-        pairs,
-        head: doc.head as u32,
     }
 }
 
@@ -355,6 +313,38 @@ struct Postings {
     head: Vec<u32>,
     /// For bigrams, flat: document, number of positions, the positions; again for the next document.
     positions: Vec<u32>,
+    /// Index in `positions` of the current document's count.
+    count_at: usize,
+}
+
+impl Postings {
+    /// Record one occurrence at `pos` in document `d` (documents in order, positions ascending
+    /// within a document). Only a document's first occurrence decides whether it is in the head.
+    fn add(&mut self, d: u32, in_head: bool, pos: Option<u32>) {
+        if self.docs.last() != Some(&d) {
+            self.docs.push(d);
+            if in_head {
+                self.head.push(d);
+            }
+            if pos.is_some() {
+                self.count_at = self.positions.len() + 1;
+                self.positions.extend([d, 0]);
+            }
+        }
+        if let Some(p) = pos {
+            self.positions[self.count_at] += 1;
+            self.positions.push(p);
+        }
+    }
+
+    /// Estimated bytes of its postings line (about 2 per number): chooses the shard counts.
+    fn post_bytes(&self) -> usize {
+        8 + 2 * (self.docs.len() + self.head.len())
+    }
+
+    fn pos_bytes(&self) -> usize {
+        8 + 2 * self.positions.len()
+    }
 }
 
 fn base36(mut n: u32, out: &mut String) {
@@ -369,7 +359,7 @@ fn base36(mut n: u32, out: &mut String) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 fn deltas(list: &[u32], sep: char, out: &mut String) {
@@ -415,82 +405,176 @@ fn shard_count(bytes: usize, target: usize) -> usize {
     bytes.div_ceil(target).max(1)
 }
 
-/// The files of the index for `docs`, as (path relative to the output, bytes).
-pub fn index_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
-    let per_doc: Vec<DocGrams> = docs.par_iter().map(doc_grams).collect();
-    crate::timing::mark("search grams");
-    let mut all: KeyMap<Postings> = KeyMap::default();
-    for (d, g) in per_doc.into_iter().enumerate() {
+/// A document's folded text and the length of its head, in UTF-16 units.
+struct Folded {
+    units: Vec<u16>,
+    head: u32,
+}
+
+/// Number of key partitions built side by side: each scans every text and keeps its own keys.
+const PARTS: u32 = 4;
+
+fn part_of(key: u32) -> u32 {
+    key.wrapping_mul(0x9E37_79B9) >> (32 - PARTS.trailing_zeros())
+}
+
+/// The postings of every gram whose key falls in partition `part`, sorted by key. Single
+/// characters are found through a direct table, bigrams through a small key → slot map, and every
+/// gram's postings live in one vector (few cache misses per occurrence: this loop sees every
+/// character of the site twice).
+fn partition(texts: &[Folded], part: u32) -> Vec<(u32, Postings)> {
+    const NONE: u32 = u32::MAX;
+    let mut single = vec![NONE; 1 << 16];
+    let mut pairs: KeyMap<u32> = KeyMap::default();
+    let mut grams: Vec<(u32, Postings)> = Vec::new();
+    let slot = |grams: &mut Vec<(u32, Postings)>, at: &mut u32, key: u32| {
+        if *at == NONE {
+            *at = grams.len() as u32;
+            grams.push((key, Postings::default()));
+        }
+        *at as usize
+    };
+    for (d, f) in texts.iter().enumerate() {
         let d = d as u32;
-        for (key, head, pos) in g.groups() {
-            let p = all.entry(key).or_default();
-            p.docs.push(d);
-            if head {
-                p.head.push(d);
+        let t = &f.units;
+        for (i, &c) in t.iter().enumerate() {
+            if !is_word(c) {
+                continue;
             }
-            if key > 0xFFFF {
-                p.positions.extend([d, pos.len() as u32]);
-                p.positions.extend(pos.iter().map(|x| x.1));
+            let (at, in_head) = (i as u32, (i as u32) < f.head);
+            let key = u32::from(c);
+            if part_of(key) == part {
+                let g = slot(&mut grams, &mut single[c as usize], key);
+                grams[g].1.add(d, in_head, None);
+            }
+            if let Some(&n) = t.get(i + 1).filter(|&&n| is_word(n)) {
+                let key = (key << 16) | u32::from(n);
+                if part_of(key) == part {
+                    let g = slot(&mut grams, pairs.entry(key).or_insert(NONE), key);
+                    grams[g].1.add(d, in_head, Some(at));
+                }
             }
         }
     }
-    crate::timing::mark("search postings merged");
-    let mut grams: Vec<(u32, Postings)> = all.into_iter().collect();
     grams.sort_unstable_by_key(|g| g.0);
-    // Estimated sizes choose the shard counts: about 2 bytes per number.
-    let post_bytes: usize = grams
-        .iter()
-        .map(|(_, p)| 8 + 2 * (p.docs.len() + p.head.len()))
-        .sum();
-    let pos_bytes: usize = grams.iter().map(|(_, p)| 8 + 2 * p.positions.len()).sum();
+    grams
+}
+
+/// Every gram of the index, partitioned by key.
+struct Grams {
+    parts: Vec<Vec<(u32, Postings)>>,
+}
+
+impl Grams {
+    fn build(docs: &[Document]) -> Self {
+        let texts: Vec<Folded> = docs
+            .par_iter()
+            .map(|d| Folded {
+                units: fold_text(&d.text),
+                head: d.head as u32,
+            })
+            .collect();
+        let parts = (0..PARTS)
+            .into_par_iter()
+            .map(|p| partition(&texts, p))
+            .collect();
+        Grams { parts }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &(u32, Postings)> {
+        self.parts.iter().flatten()
+    }
+
+    /// The grams of each of `shards` shards, in key order: (part, index) pairs, grouped by shard.
+    fn by_shard(&self, shards: usize, keep: impl Fn(&Postings) -> bool) -> Vec<Vec<(u32, u32)>> {
+        let mut refs: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for (p, part) in self.parts.iter().enumerate() {
+            for (i, (key, post)) in part.iter().enumerate() {
+                if keep(post) {
+                    let shard = shard_of(&key_units(*key), shards) as u32;
+                    refs.push((shard, *key, p as u32, i as u32));
+                }
+            }
+        }
+        refs.sort_unstable();
+        let mut out = vec![Vec::new(); shards];
+        for (shard, _, p, i) in refs {
+            out[shard as usize].push((p, i));
+        }
+        out
+    }
+
+    fn get(&self, (p, i): (u32, u32)) -> &(u32, Postings) {
+        &self.parts[p as usize][i as usize]
+    }
+}
+
+/// Write one kind of shard files (`search/{dir}/N.txt`), formatting each in parallel.
+fn write_shards(
+    grams: &Grams,
+    shards: Vec<Vec<(u32, u32)>>,
+    dir: &str,
+    line: fn(&str, &Postings, &mut String),
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    shards
+        .into_par_iter()
+        .enumerate()
+        .filter_map(|(n, refs)| {
+            let mut text = String::new();
+            for r in refs {
+                let (key, post) = grams.get(r);
+                line(&String::from_utf16_lossy(&key_units(*key)), post, &mut text);
+            }
+            sink.write(&format!("{DIR}/{dir}/{n}.txt"), text.as_bytes())
+                .err()
+        })
+        .collect()
+}
+
+/// Write the index of `docs` into `sink`. Returns the write errors.
+pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
+    let grams = Grams::build(docs);
+    crate::timing::mark("search postings built");
+    let post_bytes: usize = grams.all().map(|(_, p)| p.post_bytes()).sum();
+    let pos_bytes: usize = grams.all().map(|(_, p)| p.pos_bytes()).sum();
     let s = shard_count(post_bytes, POSTINGS_SHARD_BYTES);
     let ps = shard_count(pos_bytes, POSITIONS_SHARD_BYTES);
-    let mut post = vec![String::new(); s];
-    let mut pos = vec![String::new(); ps];
-    for (key, p) in &grams {
-        let units = key_units(*key);
-        let gram = String::from_utf16_lossy(&units);
-        postings_line(&gram, p, &mut post[shard_of(&units, s)]);
-        if !p.positions.is_empty() {
-            positions_line(&gram, p, &mut pos[shard_of(&units, ps)]);
-        }
-    }
-    let mut files = vec![(
-        format!("{DIR}/index.json"),
-        format!("{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len()).into_bytes(),
-    )];
-    files.extend(
-        post.into_iter()
-            .enumerate()
-            .map(|(i, t)| (format!("{DIR}/s/{i}.txt"), t.into_bytes())),
-    );
-    files.extend(
-        pos.into_iter()
-            .enumerate()
-            .map(|(i, t)| (format!("{DIR}/p/{i}.txt"), t.into_bytes())),
-    );
-    files.extend(docs.iter().enumerate().map(|(i, d)| {
-        let meta = serde_json::json!({
-            "u": d.path, "t": d.title, "k": d.kind, "d": d.date, "h": d.head,
-        });
-        let mut text = String::with_capacity(d.text.len() + 128);
-        let _ = writeln!(text, "{meta}");
-        text.push_str(&d.text);
-        (format!("{DIR}/t/{i}.txt"), text.into_bytes())
-    }));
-    files
+    let summary = format!("{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len());
+    let mut errs: Vec<Diagnostic> = sink
+        .write(&format!("{DIR}/index.json"), summary.as_bytes())
+        .err()
+        .into_iter()
+        .collect();
+    let post = grams.by_shard(s, |_| true);
+    errs.extend(write_shards(&grams, post, "s", postings_line, sink));
+    let pos = grams.by_shard(ps, |p| !p.positions.is_empty());
+    errs.extend(write_shards(&grams, pos, "p", positions_line, sink));
+    crate::timing::mark("search shards written");
+    let texts: Vec<Diagnostic> = docs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let meta = serde_json::json!({
+                "u": d.path, "t": d.title, "k": d.kind, "d": d.date, "h": d.head,
+            });
+            let meta = format!("{meta}\n");
+            sink.write_parts(
+                &format!("{DIR}/t/{i}.txt"),
+                &[meta.as_bytes(), d.text.as_bytes()],
+            )
+            .err()
+        })
+        .collect();
+    errs.extend(texts);
+    errs
 }
 
 /// Write the search index of the site into `sink`. Returns the write errors.
 pub fn write(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
     let docs = documents(site, bodies);
     crate::timing::mark("search documents");
-    let files = index_files(&docs);
-    crate::timing::mark("search files made");
-    files
-        .par_iter()
-        .filter_map(|(rel, bytes)| sink.write(rel, bytes).err())
-        .collect()
+    write_index(&docs, sink)
 }
 
 /// The documents whose folded text contains the normalized `query`, by plain substring search: the
@@ -551,20 +635,46 @@ mod tests {
             text: "公安局\n局，长AB".into(),
             head: 3,
         };
-        let dg = doc_grams(&doc);
-        let g: Vec<(u32, bool, Vec<u32>)> = dg
-            .groups()
-            .map(|(k, h, p)| (k, h, p.iter().map(|x| x.1).collect()))
-            .collect();
-        let keys: Vec<Vec<u16>> = g.iter().map(|x| key_units(x.0)).collect();
-        assert!(keys.contains(&u("安局")));
-        assert!(keys.contains(&u("ab")));
-        assert!(!keys.contains(&u("局局")), "newline separates");
-        assert!(!keys.contains(&u("局长")), "punctuation separates");
-        let an = g.iter().find(|x| key_units(x.0) == u("安局")).unwrap();
-        assert_eq!((an.1, an.2.clone()), (true, vec![1]));
-        let ab = g.iter().find(|x| key_units(x.0) == u("ab")).unwrap();
-        assert_eq!((ab.1, ab.2.clone()), (false, vec![7]));
+        let grams = Grams::build(&[doc]);
+        let find = |g: &str| grams.all().find(|x| key_units(x.0) == u(g));
+        assert!(find("安局").is_some());
+        assert!(find("ab").is_some());
+        assert!(find("局局").is_none(), "newline separates");
+        assert!(find("局长").is_none(), "punctuation separates");
+        let an = &find("安局").unwrap().1;
+        assert_eq!((an.docs.clone(), an.head.clone()), (vec![0], vec![0]));
+        assert_eq!(an.positions, vec![0, 1, 1], "document 0, one position: 1");
+        let ab = &find("ab").unwrap().1;
+        assert_eq!((ab.head.len(), ab.positions.clone()), (0, vec![0, 1, 7]));
+        let ju = &find("局").unwrap().1;
+        assert_eq!((ju.docs.clone(), ju.head.clone()), (vec![0], vec![0]));
+        assert!(
+            ju.positions.is_empty(),
+            "single characters keep no positions"
+        );
+    }
+
+    #[test]
+    fn positions_count_every_occurrence_per_document() {
+        let doc = |t: &str| Document {
+            path: "/a/".into(),
+            title: String::new(),
+            kind: "页面",
+            date: None,
+            text: t.into(),
+            head: 0,
+        };
+        let grams = Grams::build(&[doc("公安公安"), doc("无关"), doc("找公安")]);
+        let ga = grams
+            .all()
+            .find(|x| key_units(x.0) == u("公安"))
+            .map(|x| &x.1)
+            .unwrap();
+        assert_eq!(ga.docs, vec![0, 2]);
+        assert_eq!(ga.positions, vec![0, 2, 0, 2, 2, 1, 1]);
+        let mut line = String::new();
+        positions_line("公安", ga, &mut line);
+        assert_eq!(line, "公安\t0:0.2;2:1\n");
     }
 
     #[test]
