@@ -577,6 +577,7 @@ impl<'a> Printer<'a> {
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
             "layout": template_of(w),
+            "poster_layout": w.item.layout,
             "title": page.meta.title,
             "paper": {
                 "name": w.doc.size, "width": width, "height": height,
