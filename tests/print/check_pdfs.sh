@@ -9,6 +9,7 @@
 # Office-printer copies (*-ziyin.pdf) instead have no bleed (MediaBox = A4), and their text keeps a
 # contrast of at least 7:1 printed in grayscale: Ghostscript renders each page in grey twice, with and
 # without its text (-dFILTERTEXT), and every text grey is compared with the ground under it.
+# Every poster's area under its band is at most 40 % empty (tests/print/fill.py says how it is measured).
 # Usage: tests/print/check_pdfs.sh OUT_DIR BASE_URL
 set -euo pipefail
 out=$1
@@ -83,5 +84,13 @@ PY
   esac
 done < <(find "$out" -name '*.pdf' -print0 | sort -z)
 if [ "$n" -eq 0 ]; then echo "FAIL: no PDF under $out"; exit 1; fi
+# Posters use their space: no poster's area under its band is more than about a third empty (40 %
+# allowed: a narrow X展架 cannot fill its height with one-line points).
+if [ -d "$out/posters" ]; then
+  if ! python3 "$here/fill.py" --max 40 "$out"/posters/*.pdf >"$tmp/fill.txt"; then
+    echo "FAIL: a poster is more than 40 % empty"; fail=1
+  fi
+  sed 's/^/empty /' "$tmp/fill.txt"
+fi
 [ "$fail" -eq 0 ] || exit 1
-echo "print check: $n PDFs — page boxes with 3 mm bleed (large format: none), fonts embedded and subset, tagged with a title, QR codes decode, total ink ≤ 300 %; office copies without bleed, text contrast ≥ 7:1 in grayscale"
+echo "print check: $n PDFs — page boxes with 3 mm bleed (large format: none), fonts embedded and subset, tagged with a title, QR codes decode, total ink ≤ 300 %, posters at most 40 % empty; office copies without bleed, text contrast ≥ 7:1 in grayscale"

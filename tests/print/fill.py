@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How empty a poster's areas are: the share of each area's height in which nothing is printed.
 
-Usage: tests/print/fill.py PDF...   (needs poppler's pdftoppm; standard-library Python otherwise)
+Usage: tests/print/fill.py [--max PERCENT] PDF...   (needs poppler's pdftoppm; standard-library Python
+otherwise). With --max it exits 1 when a poster is emptier than PERCENT.
 
 Each poster's first page is rendered in grey at 2 px/mm. The area measured is the page below the
 coloured head band (the first white row under the top rows that carry ink), inside the layout's
@@ -69,11 +70,19 @@ def empty_share(pdf):
 
 
 def main():
-    for pdf in sys.argv[1:]:
+    args = sys.argv[1:]
+    limit = None
+    if args[:1] == ["--max"]:
+        limit, args = float(args[1]), args[2:]
+    over = False
+    for pdf in args:
         name = os.path.basename(pdf)
         if name.endswith("-ziyin.pdf") or "-hengfu" in name:
             continue
-        print(f"{empty_share(pdf) * 100:5.1f} %  {name}")
+        share = empty_share(pdf) * 100
+        print(f"{share:5.1f} %  {name}")
+        over |= limit is not None and share > limit
+    sys.exit(1 if over else 0)
 
 
 if __name__ == "__main__":
