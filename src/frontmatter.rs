@@ -344,7 +344,9 @@ pub fn paper_name(written: &str) -> String {
         .collect();
     match name.strip_prefix(BANNER) {
         Some(dims) => {
-            let dims = dims.trim_end_matches(['m', '毫', '米']).replace(['X', '*', '＊'], "×");
+            let dims = dims
+                .trim_end_matches(['m', '毫', '米'])
+                .replace(['X', '*', '＊'], "×");
             match dims.split_once('×') {
                 Some((a, b)) => match (a.parse::<u32>(), b.parse::<u32>()) {
                     (Ok(a), Ok(b)) => format!("{BANNER}{}×{}", a.min(b), a.max(b)),

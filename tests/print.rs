@@ -260,9 +260,8 @@ fn every_example_document_has_print_page_boxes() {
         let office = name.ends_with("-ziyin.pdf");
         // Roll-up stands and banners: no bleed by default (`[print] large_bleed_mm`).
         let banner = banner_mm(name);
-        let large = name.ends_with("-yilabao.pdf")
-            || name.ends_with("-xzhanjia.pdf")
-            || banner.is_some();
+        let large =
+            name.ends_with("-yilabao.pdf") || name.ends_with("-xzhanjia.pdf") || banner.is_some();
         let (mut w, mut h) = if office {
             (210.0, 297.0)
         } else {
@@ -1232,7 +1231,10 @@ fn a_banner_is_one_line_sized_from_its_height_and_too_long_a_slogan_is_an_error(
     };
     // Written long side first, with full-width digits and an x: the same banner, 700 mm high.
     let dir = tempfile::tempdir().unwrap();
-    poster_site(dir.path(), &poster("\"横幅 ６０００x７００\"", "守好养老钱"));
+    poster_site(
+        dir.path(),
+        &poster("\"横幅 ６０００x７００\"", "守好养老钱"),
+    );
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = std::fs::read(dir.path().join("public/posters/p-hengfu-700x6000.pdf")).unwrap();
@@ -1254,7 +1256,10 @@ fn a_banner_is_one_line_sized_from_its_height_and_too_long_a_slogan_is_an_error(
     let cols: Vec<usize> = (0..w - 1)
         .filter(|&x| (0..h - 1).any(|y| white(x, y)))
         .collect();
-    let (top, bottom) = (rows[0] as f32 * 10.0, (rows[rows.len() - 1] + 1) as f32 * 10.0);
+    let (top, bottom) = (
+        rows[0] as f32 * 10.0,
+        (rows[rows.len() - 1] + 1) as f32 * 10.0,
+    );
     assert!(
         (top - (700.0 - bottom)).abs() <= 25.0 && bottom - top > 350.0,
         "glyphs from {top} to {bottom} mm"

@@ -85,7 +85,10 @@ pub fn instructions(site: &Site, item: &Item) -> String {
         } else if w > 0.0 {
             format!("{}（长 {w} 毫米 × 高 {h} 毫米）", d.size)
         } else {
-            format!("{}（高 {h} 毫米，长度随标语，以 PDF 的页面尺寸为准）", d.size)
+            format!(
+                "{}（高 {h} 毫米，长度随标语，以 PDF 的页面尺寸为准）",
+                d.size
+            )
         };
         if !sizes.contains(&s) {
             sizes.push(s);
