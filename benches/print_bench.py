@@ -107,7 +107,7 @@ def main():
         out = os.path.join(tmp, "public")
         make_site(root, a.posters)
         if a.templates:
-            shutil.copytree(a.templates, os.path.join(root, "print"))
+            shutil.copytree(a.templates, os.path.join(root, "themes", "default", "print"))
         cache = os.path.join(root, ".fangpian-cache")
         # Warm-up (page cache, binary), not counted.
         run(a.bin, root, out)

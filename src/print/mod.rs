@@ -32,6 +32,9 @@ use variants::{Variant, VariantFile};
 /// File-name suffix of the office-printer copy (自印版).
 pub const OFFICE_SLUG: &str = "ziyin";
 
+/// Stack of each thread that lays out documents, bytes.
+const PRINT_STACK: usize = 64 << 20;
+
 /// Margin of the office-printer copy of a poster, mm: office printers cannot print to the edge.
 pub const OFFICE_MARGIN_MM: f64 = 10.0;
 
@@ -490,10 +493,22 @@ impl<'a> Printer<'a> {
             .iter()
             .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
             .collect();
-        let results: Vec<Result<Printed, Diagnostic>> = works
-            .par_iter()
-            .map(|w| self.one(w, sink, check_only))
-            .collect();
+        let lay_out = || -> Vec<Result<Printed, Diagnostic>> {
+            works
+                .par_iter()
+                .map(|w| self.one(w, sink, check_only))
+                .collect()
+        };
+        // Typst evaluates templates recursively (closures in `layout` in `measure` in `grow`…): the
+        // default 2 MiB of a worker thread overflowed on a bench of 100 posters. The stacks are only
+        // reserved, not used, so they are large.
+        let results = match rayon::ThreadPoolBuilder::new()
+            .stack_size(PRINT_STACK)
+            .build()
+        {
+            Ok(pool) => pool.install(lay_out),
+            Err(_) => lay_out(),
+        };
         let mut made = Made::default();
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
