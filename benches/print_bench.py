@@ -96,6 +96,8 @@ def main():
     ap.add_argument("--posters", type=int, default=100)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "fangpian"))
+    ap.add_argument("--templates", help="a folder of print templates (*.typ) the site overrides the "
+                    "theme's with, to compare templates with one binary")
     a = ap.parse_args()
     if not os.path.exists(a.bin):
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
@@ -104,6 +106,8 @@ def main():
         root = os.path.join(tmp, "site")
         out = os.path.join(tmp, "public")
         make_site(root, a.posters)
+        if a.templates:
+            shutil.copytree(a.templates, os.path.join(root, "themes", "default", "print"))
         cache = os.path.join(root, ".fangpian-cache")
         # Warm-up (page cache, binary), not counted.
         run(a.bin, root, out)

@@ -329,9 +329,10 @@ pub const PAPER_SIZES: &[&str] = &[
     "X展架",
 ];
 
-/// A paper name as written (`大度 16 开`, full-width digits, `a3`) in the form of `PAPER_SIZES`.
+/// A paper name as written (`大度 16 开`, full-width digits, `a3`) in the form of `PAPER_SIZES`; a
+/// banner as `横幅700×5000` (height first, whichever order it was written in) or `横幅700`.
 pub fn paper_name(written: &str) -> String {
-    written
+    let name: String = written
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -340,7 +341,45 @@ pub fn paper_name(written: &str) -> String {
             'x' | 'ｘ' | 'Ｘ' => 'X',
             _ => c,
         })
-        .collect()
+        .collect();
+    match name.strip_prefix(BANNER) {
+        Some(dims) => {
+            let dims = dims
+                .trim_end_matches(['m', '毫', '米'])
+                .replace(['X', '*', '＊'], "×");
+            match dims.split_once('×') {
+                Some((a, b)) => match (a.parse::<u32>(), b.parse::<u32>()) {
+                    (Ok(a), Ok(b)) => format!("{BANNER}{}×{}", a.min(b), a.max(b)),
+                    _ => format!("{BANNER}{dims}"),
+                },
+                None => format!("{BANNER}{dims}"),
+            }
+        }
+        None => name,
+    }
+}
+
+/// The slogan banner's paper name; its size follows it (`横幅700×5000`).
+pub const BANNER: &str = "横幅";
+/// A banner's height when only `横幅` is written (mm): the common 0.7 m.
+const BANNER_HEIGHT_MM: u32 = 700;
+
+/// A banner's height and length in mm (length `None`: as long as its text), if `name` (in the form of
+/// `paper_name`) is one: 200–2000 mm high and at least as long as it is high.
+pub fn banner_mm(name: &str) -> Option<(f64, Option<f64>)> {
+    let dims = name.strip_prefix(BANNER)?;
+    let (h, l) = match dims.split_once('×') {
+        _ if dims.is_empty() => (BANNER_HEIGHT_MM, None),
+        Some((h, l)) => (h.parse().ok()?, Some(l.parse::<u32>().ok()?)),
+        None => (dims.parse().ok()?, None),
+    };
+    let ok = (200..=2000).contains(&h) && l.is_none_or(|l| l >= h && l <= 100_000);
+    ok.then(|| (f64::from(h), l.map(f64::from)))
+}
+
+/// Whether `name` (in the form of `paper_name`) is a paper fangpian prints on.
+pub fn is_paper(name: &str) -> bool {
+    PAPER_SIZES.contains(&name) || banner_mm(name).is_some()
 }
 pub const ORIENTATIONS: &[&str] = &["portrait", "landscape"];
 
@@ -590,9 +629,16 @@ fn parse_print(
     let mut sizes: Vec<String> = Vec::new();
     for mut v in listed {
         v.value = paper_name(&v.value);
-        if !allowed.contains(&v.value.as_str()) {
+        let known = if kind == Kind::Leaflet {
+            allowed.contains(&v.value.as_str())
+        } else {
+            is_paper(&v.value)
+        };
+        if !known {
             let hint = if kind == Kind::Leaflet {
                 "三折页只有 A4 一种尺寸".to_string()
+            } else if v.value.starts_with(BANNER) {
+                "横幅写成 \"横幅 700×5000\"（高×长，单位毫米），或只写高 \"横幅 700\"、长度按文字排出；高 200～2000 毫米，长不小于高".to_string()
             } else {
                 did_you_mean(&v.value, allowed)
             };

@@ -83,6 +83,15 @@ fn paper(name: &str, default: &str) -> (f32, f32) {
     }
 }
 
+/// A banner's height and length (mm; `None`: from its slogan) from its file name (`-hengfu-600x9000.pdf`).
+fn banner_mm(name: &str) -> Option<(f32, Option<f32>)> {
+    let dims = name.split("-hengfu-").nth(1)?.strip_suffix(".pdf")?;
+    Some(match dims.split_once('x') {
+        Some((h, l)) => (h.parse().unwrap(), Some(l.parse().unwrap())),
+        None => (dims.parse().unwrap(), None),
+    })
+}
+
 /// What the example's front matter says about each poster: base name → (main size, landscape, headline,
 /// hotline numbers, QR target path).
 type Expected = (
@@ -249,8 +258,10 @@ fn every_example_document_has_print_page_boxes() {
             .find(|e| name.starts_with(e.0))
             .unwrap_or_else(|| panic!("unexpected PDF {name}"));
         let office = name.ends_with("-ziyin.pdf");
-        // Roll-up stands: no bleed by default (`[print] large_bleed_mm`).
-        let large = name.ends_with("-yilabao.pdf") || name.ends_with("-xzhanjia.pdf");
+        // Roll-up stands and banners: no bleed by default (`[print] large_bleed_mm`).
+        let banner = banner_mm(name);
+        let large =
+            name.ends_with("-yilabao.pdf") || name.ends_with("-xzhanjia.pdf") || banner.is_some();
         let (mut w, mut h) = if office {
             (210.0, 297.0)
         } else {
@@ -258,6 +269,17 @@ fn every_example_document_has_print_page_boxes() {
         };
         if base.2 {
             std::mem::swap(&mut w, &mut h);
+        }
+        if let Some((height, length)) = banner {
+            // A banner lies whatever the poster's orientation; without a length it is as long as its
+            // slogan (the example's: about 14 times its height).
+            h = height;
+            w = length.unwrap_or_else(|| {
+                let media = rect(&doc, doc.get_pages()[&1], b"MediaBox");
+                let l = (media[2] - media[0]) / MM;
+                assert!(l > 10.0 * h && l < 20.0 * h, "{name}: {l} mm long");
+                l
+            });
         }
         let pages = doc.get_pages();
         let expected_pages = if name.starts_with("leaflets/") { 2 } else { 1 };
@@ -324,8 +346,10 @@ fn fonts_are_embedded_as_subsets() {
                 "{name}: {font_name} is not embedded"
             );
         }
+        // A banner's one line is bold only.
+        let want = if banner_mm(name).is_some() { 1 } else { 2 };
         assert!(
-            fonts >= 2,
+            fonts >= want,
             "{name}: regular and bold expected, found {fonts}"
         );
         // A subset of two 5 MB fonts: the whole document stays small.
@@ -345,9 +369,17 @@ fn text_holds_headline_hotlines_and_the_variants_community() {
             .into_iter()
             .find(|e| name.starts_with(e.0))
             .unwrap();
-        assert!(text.contains(e.3), "{name}: headline {} not in {text}", e.3);
-        for n in &e.4 {
-            assert!(text.contains(n), "{name}: hotline {n} not in {text}");
+        if banner_mm(name).is_some() {
+            // A banner's one line: the slogan and the hotline that is not 110.
+            assert!(
+                text == "高息返租，本金难回全国反诈预警劝阻专线96110",
+                "{name}: {text}"
+            );
+        } else {
+            assert!(text.contains(e.3), "{name}: headline {} not in {text}", e.3);
+            for n in &e.4 {
+                assert!(text.contains(n), "{name}: hotline {n} not in {text}");
+            }
         }
         if name.contains("shili-shequ-yi") {
             assert!(
@@ -497,8 +529,8 @@ fn fresh_builds_are_byte_identical_and_rebuilds_use_the_cache() {
     let dir = example_copy();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success());
-    // 30 print-shop PDFs (two of them roll-ups) and 17 office copies.
-    assert!(stdout(&o).contains("新排版 47 份"), "{}", stdout(&o));
+    // 32 print-shop PDFs (two of them roll-ups, two banners) and 17 office copies.
+    assert!(stdout(&o).contains("新排版 49 份"), "{}", stdout(&o));
     let second = tree(&dir.path().join("public"));
     for (k, v) in first
         .iter()
@@ -1188,4 +1220,98 @@ fn roll_up_stands_are_full_size_without_bleed_with_a_large_qr_and_large_numbers(
             "{file}: {text}"
         );
     }
+}
+
+#[test]
+fn a_banner_is_one_line_sized_from_its_height_and_too_long_a_slogan_is_an_error() {
+    let poster = |size: &str, slogan: &str| {
+        format!(
+            "+++\ntitle = \"横幅\"\nheadline = \"防骗\"\nslogan = \"{slogan}\"\nhotlines = [\"police\"]\nsize = [\"A4\", {size}]\n+++\n"
+        )
+    };
+    // Written long side first, with full-width digits and an x: the same banner, 700 mm high.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        &poster("\"横幅 ６０００x７００\"", "守好养老钱"),
+    );
+    let o = run_in(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = std::fs::read(dir.path().join("public/posters/p-hengfu-700x6000.pdf")).unwrap();
+    let doc = Document::load_mem(&pdf).unwrap();
+    let media = rect(&doc, doc.get_pages()[&1], b"MediaBox");
+    assert!(
+        near(media[2] - media[0], 6000.0 * MM) && near(media[3] - media[1], 700.0 * MM),
+        "no bleed, 6000 × 700 mm: {media:?}"
+    );
+    let text: String = text_of(&doc).split_whitespace().collect();
+    assert_eq!(text, "守好养老钱报警电话110");
+    // The type is sized from the height: the glyphs are white on the red ground, about 60 % of the
+    // height tall, centred, and clear of the ends.
+    let (w, h, g) = render_grey(&pdf, 0, 0.1);
+    let white = |x: usize, y: usize| g[y * w + x] > 128;
+    let rows: Vec<usize> = (0..h - 1)
+        .filter(|&y| (0..w - 1).any(|x| white(x, y)))
+        .collect();
+    let cols: Vec<usize> = (0..w - 1)
+        .filter(|&x| (0..h - 1).any(|y| white(x, y)))
+        .collect();
+    let (top, bottom) = (
+        rows[0] as f32 * 10.0,
+        (rows[rows.len() - 1] + 1) as f32 * 10.0,
+    );
+    assert!(
+        (top - (700.0 - bottom)).abs() <= 25.0 && bottom - top > 350.0,
+        "glyphs from {top} to {bottom} mm"
+    );
+    assert!(
+        cols[0] as f32 * 10.0 >= 210.0 && (w - cols[cols.len() - 1]) as f32 * 10.0 >= 210.0,
+        "ends"
+    );
+    // The package says how big it is.
+    let zip = std::fs::read(dir.path().join("public/posters/p.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("印刷说明.txt").unwrap(), &mut readme)
+        .unwrap();
+    assert!(
+        readme.contains("横幅700×6000（长 6000 毫米 × 高 700 毫米）")
+            && readme.contains("大幅面（易拉宝、X展架、横幅）：出血四边各 0 毫米"),
+        "{readme}"
+    );
+
+    // A slogan longer than the banner: E1703 at `size`, saying how to fix it.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(dir.path(), &poster("\"横幅 700×3000\"", "守好养老钱"));
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("E1703")
+            && e.contains("横幅700×3000")
+            && e.contains("「横幅标语」放不下")
+            && e.contains("content/posters/p.md:6:1")
+            && e.contains("只写高"),
+        "{e}"
+    );
+    assert!(!dir.path().join("public").exists(), "nothing published");
+
+    // A size that is no banner (70 × 500: centimetres) says how to write one.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(dir.path(), &poster("\"横幅 70×500\"", "守好养老钱"));
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("E1007") && e.contains("单位毫米"), "{e}");
+
+    // A character no font has, on a banner only.
+    let dir = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"缺字\"\nheadline = \"防骗\"\nslogan = \"守好\u{10FFFD}养老钱\"\nhotlines = [\"police\"]\nsize = \"横幅\"\n+++\n",
+    );
+    let o = run_in(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("E1702") && e.contains("U+10FFFD"), "{e}");
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::content::Page;
 use crate::diag::{Diagnostic, codes};
-use crate::frontmatter::{KindFields, PrintFields};
+use crate::frontmatter::{BANNER, KindFields, PrintFields, banner_mm};
 use crate::site::Site;
 
 /// Finished (trimmed) size of a paper in mm, portrait.
@@ -26,7 +26,11 @@ pub fn paper_mm(name: &str) -> (f64, f64) {
         // Large format: roll-up stands.
         "易拉宝" => (800.0, 2000.0),
         "X展架" => (600.0, 1600.0),
-        _ => (210.0, 297.0),
+        // A banner lies: its length, then its height (length 0: as long as its text).
+        _ => match banner_mm(name) {
+            Some((h, l)) => (l.unwrap_or(0.0), h),
+            None => (210.0, 297.0),
+        },
     }
 }
 
@@ -41,19 +45,37 @@ pub fn paper_slug(name: &str) -> String {
         "正度8开" => "zhengdu-8k".into(),
         "易拉宝" => "yilabao".into(),
         "X展架" => "xzhanjia".into(),
-        other => other.to_ascii_lowercase(),
+        other => match other.strip_prefix(BANNER) {
+            // 横幅700×5000 → hengfu-700x5000
+            Some("") => "hengfu".into(),
+            Some(dims) => format!("hengfu-{}", dims.replace('×', "x")),
+            None => other.to_ascii_lowercase(),
+        },
     }
 }
 
-/// Whether a paper is a large-format roll-up stand (易拉宝, X展架): laid out with the `rollup` layout,
-/// with `[print] large_bleed_mm` of bleed (none by default).
+/// Whether a paper is large format — a roll-up stand (易拉宝, X展架, laid out with the `rollup` layout) or
+/// a slogan banner (横幅, the `banner` layout) — with `[print] large_bleed_mm` of bleed (none by default).
 pub fn is_large(name: &str) -> bool {
-    matches!(name, "易拉宝" | "X展架")
+    matches!(name, "易拉宝" | "X展架") || banner_mm(name).is_some()
 }
 
-/// Width, height (mm) and the scale against A4 in the same orientation.
+/// How a document stands, in words: roll-up stands are always upright (竖版), banners always lie (横版).
+pub fn orientation_word(size: &str, orientation: &str) -> &'static str {
+    if banner_mm(size).is_some() || (orientation == "landscape" && !is_large(size)) {
+        "横版"
+    } else {
+        "竖版"
+    }
+}
+
+/// Width, height (mm) and the scale against A4 in the same orientation. A banner is as wide as its
+/// length (0 when its text decides it) and scaled by its height against A4's short side.
 pub fn geometry(size: &str, orientation: &str) -> (f64, f64, f64) {
     let (w, h) = paper_mm(size);
+    if banner_mm(size).is_some() {
+        return (w, h, h / 210.0);
+    }
     let scale = (w / 210.0).min(h / 297.0);
     // Roll-up stands stand upright whatever the poster's orientation.
     if orientation == "landscape" && !is_large(size) {

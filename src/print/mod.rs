@@ -32,6 +32,9 @@ use variants::{Variant, VariantFile};
 /// File-name suffix of the office-printer copy (自印版).
 pub const OFFICE_SLUG: &str = "ziyin";
 
+/// Stack of each thread that lays out documents, bytes.
+const PRINT_STACK: usize = 64 << 20;
+
 /// Margin of the office-printer copy of a poster, mm: office printers cannot print to the edge.
 pub const OFFICE_MARGIN_MM: f64 = 10.0;
 
@@ -284,11 +287,7 @@ fn download_value(item: &Item, made: Option<&Made>, d: &Document) -> Value {
     let variant = d
         .variant
         .and_then(|k| item.variants.as_ref().map(|v| &v.variants[k]));
-    let orientation = if d.orientation == "landscape" {
-        "横版"
-    } else {
-        "竖版"
-    };
+    let orientation = data::orientation_word(&d.size, &d.orientation);
     let bytes = made.and_then(|m| m.sizes.get(&d.rel)).copied();
     json!({
         "href": format!("/{}", d.rel),
@@ -303,6 +302,8 @@ fn download_value(item: &Item, made: Option<&Made>, d: &Document) -> Value {
 /// One entry per version (the general one, then each community's), each with its own previews.
 fn versions_value(title: &str, item: &Item) -> Vec<Value> {
     let (w, h, _) = data::geometry(&item.documents[0].size, &item.documents[0].orientation);
+    // A banner as long as its slogan: about eight times its height.
+    let w = if w > 0.0 { w } else { h * 8.0 };
     let height = (f64::from(PREVIEW_WIDTH) * h / w).round() as u32;
     let with_previews = item.documents.iter().filter(|d| !d.previews.is_empty());
     with_previews
@@ -492,10 +493,22 @@ impl<'a> Printer<'a> {
             .iter()
             .flat_map(|item| item.documents.iter().map(move |doc| Work { item, doc }))
             .collect();
-        let results: Vec<Result<Printed, Diagnostic>> = works
-            .par_iter()
-            .map(|w| self.one(w, sink, check_only))
-            .collect();
+        let lay_out = || -> Vec<Result<Printed, Diagnostic>> {
+            works
+                .par_iter()
+                .map(|w| self.one(w, sink, check_only))
+                .collect()
+        };
+        // Typst evaluates templates recursively (closures in `layout` in `measure` in `grow`…): the
+        // default 2 MiB of a worker thread overflowed on a bench of 100 posters. The stacks are only
+        // reserved, not used, so they are large.
+        let results = match rayon::ThreadPoolBuilder::new()
+            .stack_size(PRINT_STACK)
+            .build()
+        {
+            Ok(pool) => pool.install(lay_out),
+            Err(_) => lay_out(),
+        };
         let mut made = Made::default();
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
@@ -579,6 +592,7 @@ impl<'a> Printer<'a> {
         let value = json!({
             "kind": if page.kind == Kind::Leaflet { "leaflet" } else { "poster" },
             "layout": template_of(w),
+            "poster_layout": w.item.layout,
             "title": page.meta.title,
             "paper": {
                 "name": w.doc.size, "width": width, "height": height,
@@ -635,7 +649,11 @@ impl<'a> Printer<'a> {
         let page = &self.site.pages[w.item.page];
         let (value, qr_url) = self.data(w);
         let sheets = if w.item.kind == Kind::Leaflet { 2 } else { 1 };
-        if let Some((area, by_mm, by_percent)) = data::hopeless(&value, sheets) {
+        // A banner prints one line, which its layout measures.
+        let hopeless = (template_of(w) != "banner")
+            .then(|| data::hopeless(&value, sheets))
+            .flatten();
+        if let Some((area, by_mm, by_percent)) = hopeless {
             let e = engine::Error::Overflow {
                 area,
                 by_mm,
@@ -766,11 +784,7 @@ impl<'a> Printer<'a> {
         } else {
             "海报"
         };
-        let orientation = if w.doc.orientation == "landscape" {
-            "横版"
-        } else {
-            "竖版"
-        };
+        let orientation = data::orientation_word(&w.doc.size, &w.doc.orientation);
         let office = if w.doc.office { " 自印版" } else { "" };
         format!(
             "{kind}「{}」（{} {orientation}{office}{extra}）",
@@ -849,7 +863,9 @@ impl<'a> Printer<'a> {
                     ),
                 );
                 // Point at the front-matter key that fills the area, if the page writes it.
-                let key = if area.contains("热线") {
+                let key = if area.contains("横幅") {
+                    "size"
+                } else if area.contains("热线") {
                     "hotlines"
                 } else if area.contains("标题") {
                     "headline"
@@ -876,6 +892,8 @@ impl<'a> Printer<'a> {
             }
             .hint(if page.kind == Kind::Leaflet {
                 "删减这一栏的文字，或把一部分挪到别的栏目"
+            } else if area.contains("横幅") {
+                "横幅的字高由横幅的高定：把 size 里横幅的长写长一些，或只写高（例如 \"横幅 700\"）让长度随标语，或把 slogan 改短"
             } else {
                 "删减文字（要点最好不超过 4 条、每条不超过 12 个字），或换用更大的纸张 size"
             }),
@@ -917,9 +935,11 @@ impl<'a> Printer<'a> {
 }
 
 /// The layout a document is set with: the page's, except that roll-up stands (易拉宝, X展架) always use
-/// `rollup`.
+/// `rollup` and slogan banners (横幅) `banner`.
 fn template_of<'w>(w: &'w Work) -> &'w str {
-    if data::is_large(&w.doc.size) {
+    if crate::frontmatter::banner_mm(&w.doc.size).is_some() {
+        "banner"
+    } else if data::is_large(&w.doc.size) {
         "rollup"
     } else {
         &w.item.layout

@@ -73,15 +73,23 @@ pub fn instructions(site: &Site, item: &Item) -> String {
     let page = &site.pages[item.page];
     let print = &site.config.print;
     let docs: Vec<&Document> = documents(item).collect();
-    let orientation = |o: &str| if o == "landscape" { "横版" } else { "竖版" };
     let mut sizes: Vec<String> = Vec::new();
     for d in &docs {
         let (w, h, _) = data::geometry(&d.size, &d.orientation);
-        let s = format!(
-            "{}（{w}×{h} 毫米，{}）",
-            d.size,
-            orientation(&d.orientation)
-        );
+        let s = if crate::frontmatter::banner_mm(&d.size).is_none() {
+            format!(
+                "{}（{w}×{h} 毫米，{}）",
+                d.size,
+                data::orientation_word(&d.size, &d.orientation)
+            )
+        } else if w > 0.0 {
+            format!("{}（长 {w} 毫米 × 高 {h} 毫米）", d.size)
+        } else {
+            format!(
+                "{}（高 {h} 毫米，长度随标语，以 PDF 的页面尺寸为准）",
+                d.size
+            )
+        };
         if !sizes.contains(&s) {
             sizes.push(s);
         }
@@ -118,6 +126,12 @@ pub fn instructions(site: &Site, item: &Item) -> String {
             "，没有裁切线"
         }
     ));
+    if docs.iter().any(|d| data::is_large(&d.size)) {
+        lines.push(format!(
+            "大幅面（易拉宝、X展架、横幅）：出血四边各 {} 毫米，没有裁切线",
+            print.large_bleed_mm
+        ));
+    }
     lines.push(
         "颜色：CMYK 四色；文字、细线和二维码只用黑版（K 100%）；任何一处四色合计不超过 300%".into(),
     );
@@ -136,7 +150,7 @@ pub fn instructions(site: &Site, item: &Item) -> String {
             "{}    {} {} · {}",
             file_name(&d.rel),
             d.size,
-            orientation(&d.orientation),
+            data::orientation_word(&d.size, &d.orientation),
             version_name(item, d)
         ));
     }
