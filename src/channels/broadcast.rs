@@ -102,11 +102,7 @@ pub fn speakable(markdown: &str, hotlines: &Hotlines) -> String {
                 links.push(hotline.is_some());
                 silent += usize::from(hotline.is_some());
             }
-            Event::End(TagEnd::Link) => {
-                if links.pop() == Some(true) {
-                    silent -= 1;
-                }
-            }
+            Event::End(TagEnd::Link) => silent -= usize::from(links.pop() == Some(true)),
             Event::Start(
                 Tag::Image { .. }
                 | Tag::CodeBlock(_)
@@ -123,15 +119,8 @@ pub fn speakable(markdown: &str, hotlines: &Hotlines) -> String {
             ) => silent = silent.saturating_sub(1),
             _ if silent > 0 => {}
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak => {
-                if out
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    out.push(' ');
-                }
-            }
+            // Chinese lines join without a space; Latin words and numbers keep one.
+            Event::SoftBreak if out.ends_with(|c: char| c.is_ascii_alphanumeric()) => out.push(' '),
             Event::HardBreak
             | Event::End(
                 TagEnd::Paragraph

@@ -113,6 +113,9 @@ pub struct Channels {
     pub pages: Vec<Option<PageTexts>>,
 }
 
+/// A page's texts, or the errors in its channel keys.
+type Texts = Result<Option<PageTexts>, Vec<Diagnostic>>;
+
 /// The texts of every tactic and alert, in parallel. Errors are a writer's overlong or empty text;
 /// warnings come back in `warnings`.
 pub fn compute(
@@ -120,7 +123,7 @@ pub fn compute(
     bodies: &Bodies,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Channels, Vec<Diagnostic>> {
-    let results: Vec<(Result<Option<PageTexts>, Vec<Diagnostic>>, Vec<Diagnostic>)> = site
+    let results: Vec<(Texts, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
         .zip(&bodies.pages)
@@ -149,12 +152,7 @@ pub fn compute(
 }
 
 /// The texts of page `p` (with its rendered body), `None` unless it is a tactic or an alert.
-pub fn page_texts(
-    site: &Site,
-    p: &Page,
-    body: &Rendered,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Option<PageTexts>, Vec<Diagnostic>> {
+pub fn page_texts(site: &Site, p: &Page, body: &Rendered, warnings: &mut Vec<Diagnostic>) -> Texts {
     if !matches!(p.kind, Kind::Tactic | Kind::Alert) {
         return Ok(None);
     }
@@ -234,7 +232,7 @@ fn script_parts<'a>(site: &'a Site, p: &'a Page, body: &Rendered) -> broadcast::
     }
     if level.is_some() || (signs.is_empty() && steps.is_empty()) {
         let limit = if level.is_some() { 600 } else { 400 };
-        let text = broadcast::speakable(&p.source[p.body.clone()], hotlines);
+        let text = broadcast::speakable(leading_blocks(&p.source[p.body.clone()], limit), hotlines);
         let mut used = 0;
         for line in text.lines() {
             used += line.chars().count();
@@ -257,6 +255,21 @@ fn script_parts<'a>(site: &'a Site, p: &'a Page, body: &Rendered) -> broadcast::
             .filter(|h| h.primary || body.hotlines.contains(&h.id))
             .collect(),
     }
+}
+
+/// The blocks (paragraphs, lists…) at the start of a markdown `body` holding at least `chars`
+/// characters: only they can be read, so only they are parsed (a Han character is 3 bytes; a list or
+/// fenced block cut here only loses what would not be read anyway).
+fn leading_blocks(body: &str, chars: usize) -> &str {
+    let want = chars * 3;
+    let mut end = 0;
+    while end < want {
+        match body[end..].find("\n\n") {
+            Some(i) => end += i + 2,
+            None => return body,
+        }
+    }
+    &body[..end]
 }
 
 /// The URL of page `p`'s loudspeaker script.
