@@ -86,6 +86,8 @@ fn clip(s: &str, n: usize) -> String {
 pub struct Loaded {
     pub site: Site,
     pub bodies: Bodies,
+    /// The SMS text and loudspeaker script of every tactic and alert.
+    pub channels: crate::channels::Channels,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -143,6 +145,11 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
         }
     }
     crate::links::check_anchors(&site, &bodies, &mut errs);
+    let channels = crate::channels::compute(&site, &bodies, &mut warnings).unwrap_or_else(|e| {
+        errs.extend(e);
+        Default::default()
+    });
+    crate::timing::mark("channel texts ready");
     for p in &site.pages {
         if let crate::frontmatter::KindFields::Alert {
             expires: Some(e), ..
@@ -168,6 +175,7 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
     Ok(Loaded {
         site,
         bodies,
+        channels,
         warnings,
     })
 }
@@ -233,10 +241,13 @@ pub struct WebOutputs {
     pub feeds: bool,
     /// The search index.
     pub search: bool,
+    /// The SMS CSV (the scripts of the pages among the jobs are always written).
+    pub channels: bool,
 }
 
 /// The web outputs of a site state, in the one order `build` and `serve` both use: the HTML pages of
-/// `jobs`, then the feeds and the search index when asked. Returns the number of pages.
+/// `jobs` (and the loudspeaker scripts of those pages), then the SMS CSV, the feeds and the search index
+/// when asked. Returns the number of pages.
 pub fn write_web(
     loaded: &Loaded,
     theme: &Theme,
@@ -245,10 +256,13 @@ pub fn write_web(
     sink: &dyn Sink,
     also: WebOutputs,
 ) -> Result<usize, Failure> {
-    let renderer = Renderer::new(&loaded.site, theme, &loaded.bodies, cache);
+    let renderer =
+        Renderer::new(&loaded.site, theme, &loaded.bodies, cache).with_channels(&loaded.channels);
     let pages = renderer.render_jobs(jobs, sink).map_err(Failure)?;
     crate::timing::mark("html written");
-    let mut errs = Vec::new();
+    let mut errs =
+        crate::channels::write(&loaded.site, &loaded.channels, jobs, also.channels, sink);
+    crate::timing::mark("channel files written");
     if also.feeds {
         errs.extend(write_feeds(&loaded.site, &loaded.bodies, sink));
     }
@@ -304,6 +318,7 @@ pub fn write_site(
     let also = WebOutputs {
         feeds: true,
         search: !check_only,
+        channels: true,
     };
     let html_pages = write_web(loaded, theme, &cache, &jobs, sink, also)?;
     step(progress, "复制图片和样式".into());

@@ -107,6 +107,15 @@ pub mod codes {
     pub const SERVE_VISIBLE: &str = "W2010";
     /// A print template defines a colour outside CMYK.
     pub const PRINT_NOT_CMYK: &str = "W2011";
+
+    /// A writer's `sms` is longer than one segment with the signature.
+    pub const SMS_TOO_LONG: &str = "E1930";
+    /// A writer's `sms`, `broadcast` or `jingle` is empty.
+    pub const CHANNEL_TEXT_EMPTY: &str = "E1931";
+    /// `[channels] sms_signature` is unusable (empty or too long).
+    pub const SMS_SIGNATURE: &str = "E1932";
+    /// A writer's `sms` carries a web address (carriers block such texts; residents are told never to tap SMS links).
+    pub const SMS_HAS_URL: &str = "W2050";
 }
 
 /// How serious a diagnostic is.

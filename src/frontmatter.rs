@@ -75,8 +75,11 @@ impl Kind {
                 "what_to_do",
                 "legal_basis",
                 "reviewed",
+                "sms",
+                "jingle",
+                "broadcast",
             ],
-            Kind::Alert => &["level", "expires"],
+            Kind::Alert => &["level", "expires", "sms", "jingle", "broadcast"],
             Kind::Poster => &[
                 "size",
                 "orientation",
@@ -213,6 +216,8 @@ pub struct PageMeta {
     pub categories: Vec<Sp<String>>,
     pub extra: serde_json::Value,
     pub fields: KindFields,
+    /// `sms`, `jingle` and `broadcast` (tactics and alerts only).
+    pub channels: crate::channels::ChannelFields,
 }
 
 /// Front matter of a section `_index.md`.
@@ -443,6 +448,7 @@ pub fn parse_page(
             .opt_json("extra", &mut errs)
             .unwrap_or(serde_json::Value::Object(Default::default())),
         fields: KindFields::None,
+        channels: Default::default(),
     };
     if let Some(tax) = t.opt_table("taxonomies", &mut errs) {
         tax.check_keys(TAXONOMIES, "[taxonomies]", &mut errs);
@@ -459,6 +465,9 @@ pub fn parse_page(
         check_category(&doc, c, categories, &mut errs);
     }
     m.fields = kind_fields(&doc, &t, kind, categories, &mut errs);
+    if matches!(kind, Kind::Tactic | Kind::Alert) {
+        m.channels = crate::channels::parse_fields(&t, &mut errs);
+    }
     if errs.is_empty() { Ok(m) } else { Err(errs) }
 }
 

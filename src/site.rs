@@ -61,7 +61,12 @@ pub struct Site {
 }
 
 /// URL paths the generator itself writes; content may not take them.
-pub const RESERVED: &[&str] = &["/hotlines/", "/tags/", "/categories/"];
+pub const RESERVED: &[&str] = &[
+    "/hotlines/",
+    "/tags/",
+    "/categories/",
+    crate::channels::MATERIALS,
+];
 
 fn sort_pages(pages: &[Page], list: &mut [usize], by: SortBy) {
     let key_title = |i: &usize| (slugify(&pages[*i].meta.title), pages[*i].path.clone());

@@ -463,3 +463,48 @@ fn search_index_follows_edits() {
     assert_eq!(found("鸡兔同笼"), ["/tactics/baojianpin/"]);
     assert!(found("品不是药").is_empty());
 }
+
+#[test]
+fn sms_script_csv_and_materials_follow_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start(&root);
+    let out = root.join("public");
+    let read = |rel: &str| String::from_utf8(std::fs::read(out.join(rel)).unwrap()).unwrap();
+    assert!(read("tactics/baojianpin/guangbo.txt").contains("幺幺零"));
+    let page = root.join("content/tactics/baojianpin.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let edited = text.replace(
+        "category = \"保健品\"\n",
+        "category = \"保健品\"\nsms = \"保健品不是药，别买。\"\njingle = \"买药去药店，看病去医院。\"\n",
+    );
+    std::fs::write(&page, &edited).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    assert!(
+        read("materials/sms.csv").contains("保健品不是药，别买。"),
+        "CSV current"
+    );
+    assert!(
+        read("tactics/baojianpin/guangbo.txt").contains("买药去药店，看病去医院。"),
+        "script current"
+    );
+    let (_, materials) = get(srv.port, "/materials/");
+    assert!(
+        materials.contains("保健品不是药，别买。"),
+        "materials page current"
+    );
+    let (_, tactic) = get(srv.port, "/tactics/baojianpin/");
+    assert!(tactic.contains("保健品不是药，别买。"), "page current");
+
+    // An overlong SMS: the located error, and the files stay as they were.
+    std::fs::write(
+        &page,
+        edited.replace("保健品不是药，别买。", &"长".repeat(71)),
+    )
+    .unwrap();
+    assert_eq!(next_event(&srv), "build-error");
+    let (_, body) = get(srv.port, "/about/");
+    assert!(body.contains("E1930"), "overlay names the error");
+    assert!(read("materials/sms.csv").contains("保健品不是药，别买。"));
+}

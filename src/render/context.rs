@@ -287,7 +287,25 @@ impl<'a> Renderer<'a> {
             },
             tags: self.term_links(0, p.meta.tags.iter().map(String::as_str)),
             categories: self.term_links(1, cats.into_iter()),
+            channels: self.page_channels(i),
             fields: self.page_fields(i),
+        })
+    }
+
+    /// `page.channels` of a tactic or alert.
+    fn page_channels(&self, i: usize) -> Option<PageChannels<'a>> {
+        let t = self.channels?.pages.get(i)?.as_ref()?;
+        let p = &self.site.pages[i];
+        Some(PageChannels {
+            sms: &t.sms,
+            sms_chars: t.sms_chars,
+            broadcast: crate::channels::script_path(p),
+            broadcast_time: &t.script_time,
+            materials: format!(
+                "{}#{}",
+                crate::channels::MATERIALS,
+                crate::channels::anchor(p)
+            ),
         })
     }
 

@@ -23,6 +23,8 @@ pub enum Job {
     Hotlines,
     /// The search page (`search.html`), when the theme has one.
     Search,
+    /// The 宣传物料 page (`materials.html`), when the theme has one.
+    Materials,
     NotFound,
     /// Page index and alias index.
     Alias(usize, usize),
@@ -156,6 +158,23 @@ impl Renderer<'_> {
         self.render_page_at(sink, &term.path, "taxonomy_single.html", &ctx, &what, None)
     }
 
+    /// `/materials/`: every SMS text, script, poster and leaflet by topic.
+    pub(super) fn render_materials(&self, sink: &dyn Sink) -> JobResult {
+        let empty = crate::channels::Channels::default();
+        let channels = self.channels.unwrap_or(&empty);
+        let value = crate::channels::materials::value(self.site, channels, &self.cache.print);
+        let path = crate::channels::MATERIALS;
+        let ctx = self.context_with(path, vec![("materials", to_value(value))]);
+        self.render_page_at(
+            sink,
+            path,
+            "materials.html",
+            &ctx,
+            "宣传物料页 /materials/ ",
+            None,
+        )
+    }
+
     pub(super) fn run(&self, job: &Job, sink: &dyn Sink) -> JobResult {
         match job {
             Job::Page(i) => self.render_page(*i, sink),
@@ -178,6 +197,7 @@ impl Renderer<'_> {
                 "搜索页 /search/ ",
                 None,
             ),
+            Job::Materials => self.render_materials(sink),
             Job::NotFound => self.render_minified(
                 "404.html",
                 &self.context("/404.html"),
@@ -213,6 +233,9 @@ impl Renderer<'_> {
         jobs.push(Job::Hotlines);
         if self.theme.has("search.html") {
             jobs.push(Job::Search);
+        }
+        if self.theme.has("materials.html") {
+            jobs.push(Job::Materials);
         }
         jobs.push(Job::NotFound);
         jobs.extend((0..site.pages.len()).map(Job::Page));

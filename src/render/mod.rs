@@ -22,6 +22,8 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     bodies: &'a Bodies,
     cache: &'a RenderCache,
+    /// The SMS texts and scripts (the 宣传物料 page and `page.channels` need them).
+    channels: Option<&'a crate::channels::Channels>,
 }
 
 impl<'a> Renderer<'a> {
@@ -36,6 +38,13 @@ impl<'a> Renderer<'a> {
             theme,
             bodies,
             cache,
+            channels: None,
         }
+    }
+
+    /// Give pages and the 宣传物料 page the channel texts.
+    pub fn with_channels(mut self, channels: &'a crate::channels::Channels) -> Self {
+        self.channels = Some(channels);
+        self
     }
 }

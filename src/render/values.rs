@@ -143,8 +143,75 @@ pub struct PageValue<'a> {
     pub section: Link<'a>,
     pub tags: Vec<TermLink<'a>>,
     pub categories: Vec<TermLink<'a>>,
+    /// The SMS and loudspeaker script of a tactic or alert, `null` on other pages.
+    pub channels: Option<PageChannels<'a>>,
     #[serde(flatten)]
     pub fields: Option<PageFields<'a>>,
+}
+
+/// `page.channels`: a tactic's or alert's channel versions.
+#[derive(Serialize)]
+pub struct PageChannels<'a> {
+    /// The SMS as sent, signature included.
+    pub sms: &'a str,
+    /// Its length (at most 70).
+    pub sms_chars: usize,
+    /// The address of the loudspeaker script (`guangbo.txt`).
+    pub broadcast: String,
+    /// Its reading time, `约 1 分 25 秒`.
+    pub broadcast_time: &'a str,
+    /// The page's entry on the 宣传物料 page (`/materials/#…`).
+    pub materials: String,
+}
+
+/// `materials`: the 宣传物料 page (`materials.html`, at `/materials/`).
+#[derive(Serialize)]
+pub struct MaterialsValue<'a> {
+    /// The address of the CSV of every SMS text.
+    pub sms_csv: &'static str,
+    /// `【…】` from `[channels] sms_signature`, empty without one.
+    pub sms_signature: &'a str,
+    /// By topic: current alerts, each fraud category, then the rest.
+    pub groups: Vec<MaterialGroup<'a>>,
+}
+
+/// A topic on the 宣传物料 page.
+#[derive(Serialize)]
+pub struct MaterialGroup<'a> {
+    pub title: String,
+    /// The anchor of its heading.
+    pub id: String,
+    pub items: Vec<MaterialItem<'a>>,
+}
+
+/// One article's materials on the 宣传物料 page.
+#[derive(Serialize)]
+pub struct MaterialItem<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    /// The anchor of its entry.
+    pub id: String,
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    /// The SMS as sent (tactics and alerts).
+    pub sms: Option<&'a str>,
+    pub sms_chars: Option<usize>,
+    /// The address of the loudspeaker script (tactics and alerts).
+    pub broadcast: Option<String>,
+    pub broadcast_time: Option<&'a str>,
+    /// The general PDFs of a poster or leaflet.
+    pub downloads: Vec<MaterialDownload>,
+    /// The share image's address, when one is made.
+    pub share_image: Option<String>,
+    /// The WeChat article's address, when one is made.
+    pub wechat: Option<String>,
+}
+
+/// A download link on the 宣传物料 page.
+#[derive(Serialize)]
+pub struct MaterialDownload {
+    pub label: String,
+    pub href: String,
 }
 
 /// The page fields of one kind of article.

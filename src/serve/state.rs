@@ -165,6 +165,7 @@ impl State {
         // Anchors into or out of the edited pages may now be broken.
         let mut errs = Vec::new();
         crate::links::check_anchors(&self.loaded.site, &self.loaded.bodies, &mut errs);
+        let texts = self.channel_texts(&previous, &mut errs);
         if !errs.is_empty() {
             for (i, page, body) in previous {
                 self.loaded.site.pages[i] = page;
@@ -174,8 +175,34 @@ impl State {
             }
             return Err(Failure(errs));
         }
+        for (i, t) in texts {
+            if t.is_some() || self.loaded.channels.pages[i].is_some() {
+                jobs.insert(Job::Materials);
+            }
+            self.loaded.channels.pages[i] = t;
+        }
         self.write(&jobs.into_iter().collect::<Vec<_>>(), feeds)
             .map(Some)
+    }
+
+    /// The SMS and script of each replaced page, computed again (a writer's overlong `sms` is an
+    /// error in `errs`).
+    fn channel_texts(
+        &self,
+        replaced: &[(usize, crate::content::Page, crate::markdown::Rendered)],
+        errs: &mut Vec<Diagnostic>,
+    ) -> Vec<(usize, Option<crate::channels::PageTexts>)> {
+        let (site, bodies) = (&self.loaded.site, &self.loaded.bodies);
+        let mut warnings = Vec::new();
+        let mut out = Vec::new();
+        for &(i, _, _) in replaced {
+            match crate::channels::page_texts(site, &site.pages[i], &bodies.pages[i], &mut warnings)
+            {
+                Ok(t) => out.push((i, t)),
+                Err(e) => errs.extend(e),
+            }
+        }
+        out
     }
 
     /// Page `i` read and rendered again, checked; `None` when the edit changes the site's structure
@@ -260,6 +287,7 @@ impl State {
         let also = build::WebOutputs {
             feeds,
             search: true,
+            channels: true,
         };
         build::write_web(&self.loaded, &self.theme, &self.cache, jobs, &sink, also)
     }

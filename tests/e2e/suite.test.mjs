@@ -332,6 +332,27 @@ test("with JavaScript off, every page has its content and the call links", async
   assert.deepEqual(failures, [], failures.join("\n"));
 });
 
+test("宣传物料: the copy button puts the SMS on the clipboard; without JavaScript the text is there to select", async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await context.newPage();
+  await page.goto(site.url + "/materials/");
+  const first = page.locator("button.copy").first();
+  await first.waitFor({ state: "visible" });
+  const text = (await page.locator(".sms-text").first().innerText()).trim();
+  assert.ok(text.startsWith("【") && text.length <= 70, text);
+  await first.click();
+  await page.waitForFunction(() => document.querySelector(".copy-status")?.textContent.includes("已复制"));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+  await context.close();
+  const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+  const bare = await nojs.newPage();
+  await bare.goto(site.url + "/materials/");
+  assert.equal(await bare.locator("button.copy:visible").count(), 0, "no dead buttons without JavaScript");
+  assert.ok((await bare.locator(".sms-text").first().isVisible()), "the SMS text is shown");
+  summary.checks += 4;
+  await nojs.close();
+});
+
 test("the offline copy works opened from disk: styles load and every internal link leads to a file", async () => {
   const dir = path.join(tmp, "offline");
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });

@@ -35,6 +35,35 @@
         });
       }
     }
+    // Copy buttons (宣传物料): without them the text stays visible and selectable.
+    var copies = document.querySelectorAll("button.copy[data-copy]");
+    for (var k = 0; k < copies.length; k++) {
+      (function (btn) {
+        var source = document.getElementById(btn.getAttribute("data-copy"));
+        var status = btn.parentNode.querySelector(".copy-status");
+        var say = function (text) { if (status) status.textContent = text; };
+        if (!source) return;
+        btn.hidden = false;
+        btn.addEventListener("click", function () {
+          var text = source.textContent.trim();
+          var fallback = function () {
+            var range = document.createRange();
+            range.selectNodeContents(source);
+            var sel = window.getSelection();
+            sel.removeAllRanges();
+            sel.addRange(range);
+            var ok = false;
+            try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+            say(ok ? "已复制，可以粘贴到短信里了" : "已选中文字，请长按后选“复制”");
+          };
+          if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(text).then(function () { say("已复制，可以粘贴到短信里了"); }, fallback);
+          } else {
+            fallback();
+          }
+        });
+      })(copies[k]);
+    }
     var synth = window.speechSynthesis;
     if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
     var buttons = document.querySelectorAll("button.speak");
