@@ -57,6 +57,9 @@ pub struct SiteConfig {
     pub deploy: Option<crate::deploy::settings::DeployConfig>,
     /// `[output] precompress`: write `.gz` and `.br` copies beside text files for nginx.
     pub precompress: bool,
+    /// `[channels] share_images`: the kinds of page that get a share image (tactics and alerts by
+    /// default).
+    pub share_images: Vec<crate::frontmatter::Kind>,
 }
 
 const KEYS: &[&str] = &[
@@ -75,6 +78,7 @@ const KEYS: &[&str] = &[
     "extra",
     "deploy",
     "output",
+    "channels",
 ];
 const PRINT_KEYS: &[&str] = &["paper", "bleed_mm", "crop_marks", "large_bleed_mm"];
 
@@ -132,6 +136,7 @@ impl SiteConfig {
         let print = parse_print(&doc, &t, &mut errs);
         let deploy = crate::deploy::settings::parse_deploy(&t, &mut errs);
         let precompress = crate::deploy::settings::parse_output(&t, &mut errs);
+        let share_images = crate::channels::share::parse_config(&doc, &t, &mut errs);
         let extra = t
             .opt_json("extra", &mut errs)
             .unwrap_or(serde_json::Value::Object(Default::default()));
@@ -154,6 +159,7 @@ impl SiteConfig {
             extra,
             deploy,
             precompress,
+            share_images,
         })
     }
 

@@ -107,6 +107,10 @@ pub mod codes {
     pub const SERVE_VISIBLE: &str = "W2010";
     /// A print template defines a colour outside CMYK.
     pub const PRINT_NOT_CMYK: &str = "W2011";
+    // channels, media half (#17): share images and WeChat articles
+    pub const CHANNELS_CONFIG: &str = "E1940";
+    pub const WECHAT_TITLE_LONG: &str = "W2055";
+    pub const WECHAT_TEXT_LONG: &str = "W2056";
 }
 
 /// How serious a diagnostic is.

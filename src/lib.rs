@@ -6,6 +6,7 @@
 
 pub mod boundary;
 pub mod build;
+pub mod channels;
 pub mod checks;
 pub mod cli;
 pub mod cmd;

@@ -169,13 +169,14 @@ impl Engine {
         self.templates.contains_key(&format!("{name}.typ"))
     }
 
-    /// Names of the layouts (`.typ` files under `print/` not starting with `_` or `lib`).
+    /// Names of the layouts (`.typ` files under `print/` not starting with `_`, and not `lib` or the
+    /// share image's `share`).
     pub fn layouts(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .templates
             .keys()
             .filter_map(|k| k.strip_suffix(".typ"))
-            .filter(|k| !k.contains('/') && !k.starts_with('_') && *k != "lib")
+            .filter(|k| !k.contains('/') && !k.starts_with('_') && !matches!(*k, "lib" | "share"))
             .collect();
         v.sort_unstable();
         v

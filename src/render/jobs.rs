@@ -191,6 +191,22 @@ impl Renderer<'_> {
         }
     }
 
+    /// Page `i` rendered with `template` (another view of the page, such as its WeChat version),
+    /// neither minified nor written: the caller finishes it.
+    pub fn render_page_with(&self, i: usize, template: &str) -> Result<String, Diagnostic> {
+        let p = &self.site.pages[i];
+        let ctx = self.context_with(&p.path, vec![("page", self.page_value(i))]);
+        self.theme.tera.render(template, &ctx).map_err(|e| {
+            let what = format!(" {} ", p.file.display());
+            self.render_error(e, template, &what, Some((&p.file, &p.source)))
+        })
+    }
+
+    /// Whether the theme has the template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.theme.has(name)
+    }
+
     /// Every HTML file of the site as a job, the longest lists first so that they do not end up
     /// running alone on one core after the pages are done.
     pub fn jobs(&self) -> Vec<Job> {
