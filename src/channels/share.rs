@@ -103,7 +103,7 @@ pub fn value(site: &Site, i: usize) -> ShareImage {
         url: site.config.permalink(&format!("/{rel}")),
         width: WIDTH,
         height: HEIGHT,
-        alt: format!("分享图：{}（含求助电话和本页二维码）", p.meta.title),
+        alt: format!("「{}」的分享图：要点、求助电话和本页二维码", p.meta.title),
     }
 }
 
