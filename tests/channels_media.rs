@@ -58,8 +58,7 @@ fn built(channels: &str, extra: &[&str]) -> tempfile::TempDir {
 }
 
 fn read(root: &Path, rel: &str) -> String {
-    std::fs::read_to_string(root.join("public").join(rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    std::fs::read_to_string(root.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// Width and height from a PNG's IHDR chunk.
@@ -108,7 +107,9 @@ fn tactics_and_alerts_get_a_share_image_with_a_qr_code_to_the_page() {
             .find(|a| a.value().attr("href") == Some(&format!("/{rel}")))
             .unwrap_or_else(|| panic!("{page}: no download link to the share image"));
         assert!(
-            link.text().collect::<String>().contains("保存图片，发到家人群"),
+            link.text()
+                .collect::<String>()
+                .contains("保存图片，发到家人群"),
             "{page}"
         );
     }
@@ -132,7 +133,11 @@ fn share_images_are_byte_identical_across_builds_and_from_the_cache() {
     std::fs::remove_dir_all(dir.path().join(".fangpian-cache")).unwrap();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("2 张分享图（新排版 2 张）"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("2 张分享图（新排版 2 张）"),
+        "{}",
+        stdout(&o)
+    );
     let again = std::fs::read(dir.path().join("public/tactics/baojianpin/share.png")).unwrap();
     assert!(first == again, "a fresh layout gives different bytes");
 }
@@ -158,7 +163,10 @@ fn site_toml_chooses_the_kinds() {
     assert!(!public.join("tactics/baojianpin/share.png").exists());
 
     let dir = tempfile::tempdir().unwrap();
-    site(dir.path(), "[channels]\nshare_images = [\"tactic\", \"leaflet\"]\n");
+    site(
+        dir.path(),
+        "[channels]\nshare_images = [\"tactic\", \"leaflet\"]\n",
+    );
     let o = run_in(dir.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
@@ -170,7 +178,10 @@ fn site_toml_chooses_the_kinds() {
     let o = run_in(dir.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("E1019") && e.contains("site.toml:5:14") && e.contains("改成半角「=」"), "{e}");
+    assert!(
+        e.contains("E1019") && e.contains("site.toml:5:14") && e.contains("改成半角「=」"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -186,10 +197,15 @@ fn a_character_no_font_has_on_a_card_is_a_located_error() {
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert!(
-        e.contains("E1702") && e.contains("content/tactics/q.md:3:") && e.contains("分享图「缺字」"),
+        e.contains("E1702")
+            && e.contains("content/tactics/q.md:3:")
+            && e.contains("分享图「缺字」"),
         "{e}"
     );
-    assert!(!dir.path().join("public").exists(), "a failed build published");
+    assert!(
+        !dir.path().join("public").exists(),
+        "a failed build published"
+    );
 }
 
 #[test]
@@ -214,14 +230,23 @@ fn text_that_does_not_fit_a_card_is_a_located_error() {
 #[test]
 fn wechat_versions_are_inline_styled_with_absolute_addresses() {
     let dir = built("", &["--no-print"]);
-    for page in ["tactics/baojianpin/", "alerts/shangmen/", "cases/a/", "about/"] {
+    for page in [
+        "tactics/baojianpin/",
+        "alerts/shangmen/",
+        "cases/a/",
+        "about/",
+    ] {
         let html = read(dir.path(), &format!("{page}wechat.html"));
         let doc = scraper::Html::parse_document(&html);
         let count = |sel: &str| doc.select(&scraper::Selector::parse(sel).unwrap()).count();
         assert_eq!(count("style, script, link"), 0, "{page}: {html}");
         assert_eq!(count("[class]"), 0, "{page}: class attributes left");
         assert_eq!(count("meta[name='robots'][content='noindex']"), 1, "{page}");
-        assert_eq!(count("h1[style*='font-size']"), 1, "{page}: h1 not styled inline");
+        assert_eq!(
+            count("h1[style*='font-size']"),
+            1,
+            "{page}: h1 not styled inline"
+        );
         assert!(count("p[style*='font-size: 20px']") > 0, "{page}: {html}");
         for url in common::hrefs(&html) {
             assert!(
@@ -239,7 +264,10 @@ fn wechat_versions_are_inline_styled_with_absolute_addresses() {
     let tactic = read(dir.path(), "tactics/baojianpin/wechat.html");
     // The callout keeps its look as inline styles; the image points at the site.
     assert!(tactic.contains("background: #fff3cd"), "{tactic}");
-    assert!(tactic.contains(&format!("src=\"{BASE}/tupian.png\"")), "{tactic}");
+    assert!(
+        tactic.contains(&format!("src=\"{BASE}/tupian.png\"")),
+        "{tactic}"
+    );
     assert!(tactic.contains("保健品不是药"), "{tactic}");
     // Posters have none.
     assert!(!dir.path().join("public/posters").exists());

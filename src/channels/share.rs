@@ -259,7 +259,9 @@ impl Cards<'_> {
             )
             .in_file(&page.file, &page.source)
             .hint(hints.join("；")),
-            engine::Error::Tofu(chars) => self.glyph_error(page, chars.first().copied().unwrap_or('?')),
+            engine::Error::Tofu(chars) => {
+                self.glyph_error(page, chars.first().copied().unwrap_or('?'))
+            }
         }
     }
 }
@@ -328,18 +330,25 @@ fn texts(site: &Site, page: &Page) -> (String, String, Vec<String>) {
             };
             ("防骗提醒".to_string(), signs.clone())
         }
-        KindFields::Alert { level, .. } => (format!("风险提示 · {}", level.text()), list_items(site, page)),
+        KindFields::Alert { level, .. } => (
+            format!("风险提示 · {}", level.text()),
+            list_items(site, page),
+        ),
         KindFields::Case {
             region,
             amount,
             outcome,
             ..
         } => {
-            let facts = [("地区", region), ("涉案金额", amount), ("处理结果", outcome)]
-                .into_iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}：{v}"))
-                .collect();
+            let facts = [
+                ("地区", region),
+                ("涉案金额", amount),
+                ("处理结果", outcome),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}：{v}"))
+            .collect();
             ("以案说法".to_string(), facts)
         }
         KindFields::Print(f) => {

@@ -127,8 +127,7 @@ pub fn finish(html: &str, base_url: &str) -> Result<String, String> {
             }
             Ok(())
         }));
-    rewrite_str(html, settings)
-    .map_err(|e| e.to_string())
+    rewrite_str(html, settings).map_err(|e| e.to_string())
 }
 
 /// `check`'s warnings for pages WeChat would refuse: a title over 32 characters (W2055) or a text over
@@ -183,9 +182,7 @@ pub fn limit_warnings(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
 fn at_title(p: &Page, d: Diagnostic) -> Diagnostic {
     match crate::print::key_offset(&p.source, "title") {
         Some(at) => {
-            let end = p.source[at..]
-                .find('\n')
-                .map_or(p.source.len(), |n| at + n);
+            let end = p.source[at..].find('\n').map_or(p.source.len(), |n| at + n);
             d.at(&p.file, &p.source, at..end)
         }
         None => d.in_file(&p.file, &p.source),

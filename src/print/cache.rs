@@ -80,10 +80,9 @@ impl Cache {
             return;
         }
         let name = format!("{key}.png");
-        let tmp = self
-            .dir
-            .join(format!(".{name}.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, self.dir.join(&name)).is_ok() {
+        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, self.dir.join(&name)).is_ok()
+        {
             self.mark(name);
         } else {
             let _ = std::fs::remove_file(&tmp);

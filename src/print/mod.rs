@@ -461,7 +461,8 @@ pub(crate) fn glyph_error(c: char, what: &str, places: &[(PathBuf, Arc<str>)]) -
         "字符「{c}」（U+{:04X}）没有任何字体能印出来：{what}",
         c as u32
     );
-    let hint = "换一个常用字或写法；如果必须用这个字，把含有它的字体（.otf/.ttf）放进主题的 fonts/ 目录";
+    let hint =
+        "换一个常用字或写法；如果必须用这个字，把含有它的字体（.otf/.ttf）放进主题的 fonts/ 目录";
     for (file, source) in places {
         if let Some(at) = source.find(c) {
             return Diagnostic::error(codes::MISSING_GLYPH, message)
