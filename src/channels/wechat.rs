@@ -100,7 +100,9 @@ fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<()
         )
         .in_file(&p.file, &p.source)
     })?;
-    sink.write(path(p).trim_start_matches('/'), finished.as_bytes())
+    // Minified like every HTML file of the site (what the editor pastes is the rendered page).
+    let minified = crate::render::minify(&finished);
+    sink.write(path(p).trim_start_matches('/'), &minified)
 }
 
 /// After inlining: drop every `class` attribute (styling now lives in `style`) and anything WeChat
