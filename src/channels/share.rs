@@ -33,6 +33,9 @@ pub const FILE: &str = "share.png";
 /// The print template that lays the card out.
 const TEMPLATE: &str = "share";
 
+/// How many evictions a memoized Typst result survives unused (one eviction per card laid out).
+const TRIM_AGE: usize = 16;
+
 /// The keys of `[channels]`.
 pub const CONFIG_KEYS: &[&str] = &["share_images"];
 
@@ -186,7 +189,10 @@ impl Cards<'_> {
         let compiled = self
             .engine
             .compile(&job)
-            .map_err(|e| self.diagnose(page, e))?;
+            .map_err(|e| self.diagnose(page, e));
+        // Thousands of cards: keep only the memoized results recent cards used (the fonts, lib.typ).
+        engine::trim_caches(TRIM_AGE);
+        let compiled = compiled?;
         if compiled.pages() != 1 {
             return Err(Diagnostic::error(
                 codes::PRINT_OVERFLOW,

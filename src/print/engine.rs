@@ -215,6 +215,13 @@ impl Engine {
     }
 }
 
+/// Drop Typst's memoized results that the last `max_age` evictions did not use. Typst keeps every
+/// intermediate result of every compilation for reuse; a build that lays out thousands of documents
+/// (share images) must trim them as it goes, or its memory grows by about 1 MB a document.
+pub fn trim_caches(max_age: usize) {
+    typst::comemo::evict(max_age);
+}
+
 /// Characters drawn with a font's "missing glyph" box.
 fn tofu(doc: &PagedDocument) -> Vec<char> {
     use typst::layout::{Frame, FrameItem};
