@@ -42,6 +42,9 @@ pub struct Report {
     pub posters: usize,
     /// PDFs laid out afresh; the others came from the print cache.
     pub compiled: usize,
+    /// Share images written, and how many of them were laid out afresh.
+    pub share_images: usize,
+    pub share_compiled: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
@@ -232,6 +235,10 @@ pub struct Written {
     pub documents: usize,
     /// PDFs laid out afresh (the rest came from the print cache).
     pub compiled: usize,
+    /// Share images written (or, for `check`, laid out).
+    pub share_images: usize,
+    /// Share images laid out afresh (the rest came from their cache).
+    pub share_compiled: usize,
 }
 
 /// The web outputs written besides the HTML pages.
@@ -243,11 +250,13 @@ pub struct WebOutputs {
     pub search: bool,
     /// The SMS CSV (the scripts of the pages among the jobs are always written).
     pub channels: bool,
+    /// The WeChat 公众号 version of each page among the jobs (`channels::wechat`).
+    pub wechat: bool,
 }
 
 /// The web outputs of a site state, in the one order `build` and `serve` both use: the HTML pages of
-/// `jobs` (and the loudspeaker scripts of those pages), then the SMS CSV, the feeds and the search index
-/// when asked. Returns the number of pages.
+/// `jobs` (with their loudspeaker scripts, and their WeChat versions when asked), then the SMS CSV,
+/// the feeds and the search index when asked. Returns the number of pages.
 pub fn write_web(
     loaded: &Loaded,
     theme: &Theme,
@@ -260,6 +269,10 @@ pub fn write_web(
         Renderer::new(&loaded.site, theme, &loaded.bodies, cache).with_channels(&loaded.channels);
     let pages = renderer.render_jobs(jobs, sink).map_err(Failure)?;
     crate::timing::mark("html written");
+    if also.wechat {
+        crate::channels::wechat::write(&renderer, &loaded.site, jobs, sink).map_err(Failure)?;
+        crate::timing::mark("wechat articles written");
+    }
     let mut errs =
         crate::channels::write(&loaded.site, &loaded.channels, jobs, also.channels, sink);
     crate::timing::mark("channel files written");
@@ -294,23 +307,36 @@ pub fn write_site(
     crate::timing::mark("list summaries ready");
     let mut documents = 0;
     let mut compiled = 0;
+    let mut share_images = 0;
+    let mut share_compiled = 0;
     if print {
         step(progress, "排版海报和三折页".into());
         let (plan, made) = crate::print::run(site, sink, check_only).map_err(Failure)?;
         documents = made.documents;
         compiled = made.compiled;
+        crate::timing::mark("print done");
+        step(progress, "生成分享图".into());
+        let share_pages = crate::channels::share::pages(site);
+        let share =
+            crate::channels::share::run(site, &share_pages, sink, check_only).map_err(Failure)?;
+        share_images = share.images.len();
+        share_compiled = share.compiled;
         // `check` lays documents out without writing them: links to them still count as good.
         for doc in plan.items.iter().flat_map(|it| &it.documents) {
             sink.note(&doc.rel);
             doc.previews.iter().for_each(|p| sink.note(p));
+        }
+        for i in share.images.keys() {
+            sink.note(&crate::channels::share::rel(&site.pages[*i]));
         }
         cache.set_print(
             plan.items
                 .iter()
                 .map(|it| (it.page, crate::print::page_value(site, it, Some(&made))))
                 .collect(),
+            share.images,
         );
-        crate::timing::mark("print done");
+        crate::timing::mark("share images done");
     }
     let jobs = Renderer::new(site, theme, &loaded.bodies, &cache).jobs();
     step(progress, format!("生成网页（{} 页）", jobs.len()));
@@ -319,6 +345,7 @@ pub fn write_site(
         feeds: true,
         search: !check_only,
         channels: true,
+        wechat: true,
     };
     let html_pages = write_web(loaded, theme, &cache, &jobs, sink, also)?;
     step(progress, "复制图片和样式".into());
@@ -349,6 +376,8 @@ pub fn write_site(
             html_pages,
             documents,
             compiled,
+            share_images,
+            share_compiled,
         })
     } else {
         Err(Failure(errs))
@@ -443,6 +472,8 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         html_pages: written.html_pages,
         posters: written.documents,
         compiled: written.compiled,
+        share_images: written.share_images,
+        share_compiled: written.share_compiled,
         warnings,
         elapsed: start.elapsed(),
         out,
@@ -477,6 +508,10 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
     let loaded = result?;
     let mut warnings = loaded.warnings;
     warnings.extend(crate::checks::run(&loaded.site));
+    warnings.extend(crate::channels::wechat::limit_warnings(
+        &loaded.site,
+        &loaded.bodies,
+    ));
     sort_diagnostics(&mut warnings);
     Ok(warnings)
 }

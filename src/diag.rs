@@ -116,6 +116,12 @@ pub mod codes {
     pub const SMS_SIGNATURE: &str = "E1932";
     /// A writer's `sms` carries a web address (carriers block such texts; residents are told never to tap SMS links).
     pub const SMS_HAS_URL: &str = "W2050";
+    /// `[channels] share_images` names a kind of page that cannot have a share image.
+    pub const CHANNELS_CONFIG: &str = "E1940";
+    /// A WeChat version's title is over WeChat's 32 characters.
+    pub const WECHAT_TITLE_LONG: &str = "W2055";
+    /// A WeChat version's text is over WeChat's 20,000 characters.
+    pub const WECHAT_TEXT_LONG: &str = "W2056";
 }
 
 /// How serious a diagnostic is.

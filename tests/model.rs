@@ -94,7 +94,7 @@ fn the_render_context_gives_each_kind_its_fields() {
     // What print made reaches the page and, as its first preview, every list.
     let preview = json!({ "src": "/posters/x.png", "width": 720, "height": 1018, "alt": "预览" });
     let made = json!({ "downloads": [], "previews": [preview.clone()], "versions": [] });
-    cache.set_print(HashMap::from([(poster, made.clone())]));
+    cache.set_print(HashMap::from([(poster, made.clone())]), HashMap::new());
     let r = Renderer::new(site, &theme, &l.bodies, &cache);
 
     let t = r.page_value(tactic);

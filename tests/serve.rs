@@ -508,3 +508,36 @@ fn sms_script_csv_and_materials_follow_edits() {
     assert!(body.contains("E1930"), "overlay names the error");
     assert!(read("materials/sms.csv").contains("保健品不是药，别买。"));
 }
+
+/// After an edit, the WeChat version and the share image show the new text: a tactic (whose card
+/// changes, so the site is rebuilt, its cards from the cache) and a case (re-rendered on its own).
+#[test]
+fn channel_versions_follow_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    small_site(&root);
+    let srv = start(&root);
+    let card = root.join("public/tactics/baojianpin/share.png");
+    let before = std::fs::read(&card).unwrap();
+    let (_, wx) = get(srv.port, "/tactics/baojianpin/wechat.html");
+    assert!(wx.contains("免费领鸡蛋") && !wx.contains("class="), "{wx}");
+    let tactic = root.join("content/tactics/baojianpin.md");
+    let text = std::fs::read_to_string(&tactic).unwrap();
+    std::fs::write(&tactic, text.replace("免费领鸡蛋", "免费领大米")).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    let (_, wx) = get(srv.port, "/tactics/baojianpin/wechat.html");
+    assert!(
+        wx.contains("免费领大米") && !wx.contains("免费领鸡蛋"),
+        "{wx}"
+    );
+    assert!(
+        std::fs::read(&card).unwrap() != before,
+        "the share image was not redone"
+    );
+    let case = root.join("content/cases/a.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(&case, format!("{text}\n后来钱追回来了。\n")).unwrap();
+    assert_eq!(next_event(&srv), "reload");
+    let (_, wx) = get(srv.port, "/cases/a/wechat.html");
+    assert!(wx.contains("后来钱追回来了"), "{wx}");
+}

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::frontmatter::{Kind, KindFields};
-use crate::render::values::{MaterialDownload, MaterialGroup, MaterialItem, MaterialsValue};
+use crate::render::values::{
+    MaterialDownload, MaterialGroup, MaterialItem, MaterialsValue, ShareImage,
+};
 use crate::site::Site;
 
 use super::Channels;
@@ -110,19 +112,23 @@ fn downloads(print: Option<&Value>) -> Vec<MaterialDownload> {
     out
 }
 
-/// The page's template value. `print` holds what print made for posters and leaflets.
-pub fn value<'a>(
-    site: &'a Site,
-    channels: &'a Channels,
-    print: &HashMap<usize, Value>,
-) -> MaterialsValue<'a> {
+/// What other outputs made for the pages: print's files of posters and leaflets, the share images,
+/// and whether the theme writes WeChat versions.
+pub struct Made<'a> {
+    pub print: &'a HashMap<usize, Value>,
+    pub share: &'a HashMap<usize, ShareImage>,
+    pub wechat: bool,
+}
+
+/// The page's template value.
+pub fn value<'a>(site: &'a Site, channels: &'a Channels, made: &Made<'_>) -> MaterialsValue<'a> {
     let groups = groups(site, channels)
         .into_iter()
         .map(|g| MaterialGroup {
             items: g
                 .pages
                 .iter()
-                .map(|&i| item(site, channels, print, i))
+                .map(|&i| item(site, channels, made, i))
                 .collect(),
             title: g.title,
             id: g.id,
@@ -135,12 +141,7 @@ pub fn value<'a>(
     }
 }
 
-fn item<'a>(
-    site: &'a Site,
-    channels: &'a Channels,
-    print: &HashMap<usize, Value>,
-    i: usize,
-) -> MaterialItem<'a> {
+fn item<'a>(site: &'a Site, channels: &'a Channels, made: &Made<'_>, i: usize) -> MaterialItem<'a> {
     let p = &site.pages[i];
     let texts = channels.pages.get(i).and_then(Option::as_ref);
     MaterialItem {
@@ -153,8 +154,8 @@ fn item<'a>(
         sms_chars: texts.map(|t| t.sms_chars),
         broadcast: texts.map(|_| super::script_path(p)),
         broadcast_time: texts.map(|t| t.script_time.as_str()),
-        downloads: downloads(print.get(&i)),
-        share_image: None,
-        wechat: None,
+        downloads: downloads(made.print.get(&i)),
+        share_image: made.share.get(&i).map(|s| s.src.clone()),
+        wechat: (made.wechat && super::wechat::has_version(p.kind)).then(|| super::wechat::path(p)),
     }
 }

@@ -1,7 +1,8 @@
 //! Channel versions of tactics and alerts for the ways older residents are reached besides the web:
 //! the SMS text (`sms`, one 70-character segment with the signature) and the loudspeaker script
 //! (广播稿), computed once per page at load time (`texts`, [`Channels`]); their files (`files`) and the
-//! 宣传物料 page's value (`materials`). Owns `[channels]` of `site.toml` and the `sms`, `jingle` and
+//! 宣传物料 page's value (`materials`); share images for WeChat groups ([`share`]) and inline-styled
+//! WeChat 公众号 articles ([`wechat`]). Owns `[channels]` of `site.toml` and the `sms`, `jingle` and
 //! `broadcast` front-matter keys.
 
 use crate::content::Page;
@@ -11,8 +12,10 @@ use crate::toml_read::{Doc, Sp, Table};
 pub mod broadcast;
 mod files;
 pub mod materials;
+pub mod share;
 pub mod sms;
 mod texts;
+pub mod wechat;
 
 pub use files::write;
 pub use texts::{Channels, PageTexts, compute, page_texts};
@@ -25,22 +28,35 @@ pub const SMS_CSV: &str = "/materials/sms.csv";
 pub const SCRIPT_FILE: &str = "guangbo.txt";
 
 /// `[channels]` of `site.toml`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ChannelsConfig {
     /// `【…】` (from `sms_signature`, brackets added), or empty when none is set.
     pub sms_signature: String,
+    /// `share_images`: the kinds of page that get a share image (tactics and alerts by default).
+    pub share_images: Vec<crate::frontmatter::Kind>,
+}
+
+impl Default for ChannelsConfig {
+    fn default() -> Self {
+        ChannelsConfig {
+            sms_signature: String::new(),
+            share_images: share::DEFAULT_KINDS.to_vec(),
+        }
+    }
 }
 
 /// Longest signature carriers register (they allow 2–12 characters between the brackets… some 16).
 const SIGNATURE_MAX: usize = 16;
 
-/// Parse `[channels]`: `sms_signature = "防骗守护"` (with or without 【】).
+/// Parse `[channels]`: `sms_signature = "防骗守护"` (with or without 【】) and
+/// `share_images = ["tactic", "alert"]`.
 pub fn parse_config(doc: &Doc<'_>, t: &Table, errs: &mut Vec<Diagnostic>) -> ChannelsConfig {
     let mut config = ChannelsConfig::default();
     let Some(c) = t.opt_table("channels", errs) else {
         return config;
     };
-    c.check_keys(&["sms_signature"], "[channels]", errs);
+    c.check_keys(&["sms_signature", "share_images"], "[channels]", errs);
+    config.share_images = share::parse_kinds(doc, &c, errs);
     let Some(sig) = c.opt_sp_str("sms_signature", errs) else {
         return config;
     };

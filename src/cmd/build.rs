@@ -29,11 +29,11 @@ pub(super) fn run(a: BuildArgs) -> ExitCode {
         Ok(report) => {
             print_all(&report.warnings);
             let print = if a.no_print {
-                "未生成 PDF（--no-print）".to_string()
+                "未生成 PDF 和分享图（--no-print）".to_string()
             } else {
                 format!(
-                    "{} 份海报和三折页 PDF（新排版 {} 份）",
-                    report.posters, report.compiled
+                    "{} 份海报和三折页 PDF（新排版 {} 份），{} 张分享图（新排版 {} 张）",
+                    report.posters, report.compiled, report.share_images, report.share_compiled
                 )
             };
             println!(

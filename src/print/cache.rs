@@ -2,7 +2,8 @@
 //! everything that goes into them (engine and fangpian versions, templates, fonts, the document's data
 //! and QR code). A rebuild copies unchanged documents from here instead of laying them out again.
 //! Entries are written to a temporary name and renamed, so a killed build never leaves half a file;
-//! entries a full build did not use are removed afterwards.
+//! entries a full build did not use are removed afterwards. The share images of `channels` keep their
+//! PNGs the same way in `ROOT/.fangpian-cache/share/` ([`Cache::named`]).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -51,9 +52,40 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(root: &Path) -> Cache {
+        Cache::named(root, "print")
+    }
+
+    /// The cache folder `ROOT/.fangpian-cache/NAME/`.
+    pub fn named(root: &Path, name: &str) -> Cache {
         Cache {
-            dir: root.join(".fangpian-cache").join("print"),
+            dir: root.join(".fangpian-cache").join(name),
             used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// A cached picture without a PDF (a share image).
+    pub fn get_png(&self, key: &str) -> Option<Vec<u8>> {
+        let name = format!("{key}.png");
+        let png = std::fs::read(self.dir.join(&name)).ok()?;
+        if !png.starts_with(b"\x89PNG") {
+            return None;
+        }
+        self.mark(name);
+        Some(png)
+    }
+
+    /// Store a picture without a PDF. Errors are ignored, as in [`Cache::put`].
+    pub fn put_png(&self, key: &str, png: &[u8]) {
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let name = format!("{key}.png");
+        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, self.dir.join(&name)).is_ok()
+        {
+            self.mark(name);
+        } else {
+            let _ = std::fs::remove_file(&tmp);
         }
     }
 

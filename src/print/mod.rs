@@ -5,7 +5,7 @@
 
 pub mod cache;
 pub mod data;
-mod engine;
+pub(crate) mod engine;
 pub mod package;
 pub mod preflight;
 pub mod variants;
@@ -34,6 +34,20 @@ pub const OFFICE_SLUG: &str = "ziyin";
 
 /// Stack of each thread that lays out documents, bytes.
 const PRINT_STACK: usize = 64 << 20;
+
+/// Run `work` (which lays documents out on rayon's threads) on threads with stacks large enough for
+/// Typst. Typst evaluates templates recursively (closures in `layout` in `measure` in `grow`…): the
+/// default 2 MiB of a worker thread overflowed on a bench of 100 posters. The stacks are only
+/// reserved, not used, so they are large.
+pub(crate) fn with_typst_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(PRINT_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
 
 /// Margin of the office-printer copy of a poster, mm: office printers cannot print to the edge.
 pub const OFFICE_MARGIN_MM: f64 = 10.0;
@@ -413,6 +427,72 @@ fn is_font(name: &str) -> bool {
         .any(|e| n.ends_with(e))
 }
 
+/// The Typst engine of a site (its print templates and theme fonts) and a fingerprint of everything it
+/// is made of, for cache keys. Print and the share images of `channels` both lay out with it.
+pub(crate) fn load_engine(site: &Site) -> Result<(Engine, String), Vec<Diagnostic>> {
+    let theme = &site.config.theme;
+    let templates = templates(&site.root, theme)?;
+    let fonts = fonts(&site.root, theme)?;
+    let mut h = cache::Hasher::new();
+    h.str(engine::TYPST_VERSION);
+    h.str(env!("CARGO_PKG_VERSION"));
+    for t in &templates {
+        h.str(&t.name);
+        h.str(&t.text);
+    }
+    for f in &fonts {
+        h.str(&f.name);
+        h.bytes(&f.bytes);
+    }
+    let fingerprint = h.hex();
+    Ok((Engine::new(&site.root, templates, fonts), fingerprint))
+}
+
+/// Whether the system's fonts are needed to print every character of `value` (a document's data), or
+/// the first character no font has.
+pub(crate) fn fonts_needed(engine: &Engine, value: &Value) -> Result<bool, char> {
+    let mut chars: Vec<char> = Vec::new();
+    collect_chars(value, &mut chars);
+    chars.sort_unstable();
+    chars.dedup();
+    let mut system = false;
+    for c in chars {
+        if c.is_whitespace() || c.is_control() {
+            continue;
+        }
+        match engine.cover(c) {
+            Cover::Theme => {}
+            Cover::System => system = true,
+            Cover::Nowhere => return Err(c),
+        }
+    }
+    Ok(system)
+}
+
+/// E1702 for character `c`, which no font has, pointing at the first of `places` (file, text) that
+/// holds it.
+pub(crate) fn glyph_error(c: char, what: &str, places: &[(PathBuf, Arc<str>)]) -> Diagnostic {
+    let message = format!(
+        "字符「{c}」（U+{:04X}）没有任何字体能印出来：{what}",
+        c as u32
+    );
+    let hint =
+        "换一个常用字或写法；如果必须用这个字，把含有它的字体（.otf/.ttf）放进主题的 fonts/ 目录";
+    for (file, source) in places {
+        if let Some(at) = source.find(c) {
+            return Diagnostic::error(codes::MISSING_GLYPH, message)
+                .at(file, source, at..at + c.len_utf8())
+                .label(format!("字体里没有「{c}」"))
+                .hint(hint);
+        }
+    }
+    let d = Diagnostic::error(codes::MISSING_GLYPH, message).hint(hint);
+    match places.first() {
+        Some((file, source)) => d.in_file(file, source),
+        None => d,
+    }
+}
+
 /// The print step of one build: the plan, the engine (made on first need) and the cache.
 pub struct Printer<'a> {
     site: &'a Site,
@@ -437,22 +517,7 @@ struct Work<'a> {
 impl<'a> Printer<'a> {
     /// Load templates and fonts. Only called when the site has posters or leaflets.
     pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Printer<'a>, Vec<Diagnostic>> {
-        let theme = &site.config.theme;
-        let templates = templates(&site.root, theme)?;
-        let fonts = fonts(&site.root, theme)?;
-        let mut h = cache::Hasher::new();
-        h.str(engine::TYPST_VERSION);
-        h.str(env!("CARGO_PKG_VERSION"));
-        for t in &templates {
-            h.str(&t.name);
-            h.str(&t.text);
-        }
-        for f in &fonts {
-            h.str(&f.name);
-            h.bytes(&f.bytes);
-        }
-        let fingerprint = h.hex();
-        let engine = Engine::new(&site.root, templates, fonts);
+        let (engine, fingerprint) = load_engine(site)?;
         let mut errs = Vec::new();
         let layouts = engine.layouts();
         for it in &plan.items {
@@ -499,16 +564,7 @@ impl<'a> Printer<'a> {
                 .map(|w| self.one(w, sink, check_only))
                 .collect()
         };
-        // Typst evaluates templates recursively (closures in `layout` in `measure` in `grow`…): the
-        // default 2 MiB of a worker thread overflowed on a bench of 100 posters. The stacks are only
-        // reserved, not used, so they are large.
-        let results = match rayon::ThreadPoolBuilder::new()
-            .stack_size(PRINT_STACK)
-            .build()
-        {
-            Ok(pool) => pool.install(lay_out),
-            Err(_) => lay_out(),
-        };
+        let results = with_typst_stacks(lay_out);
         let mut made = Made::default();
         let mut errs = Vec::new();
         // Overflows of one poster's versions at one paper size are one message.
@@ -795,33 +851,12 @@ impl<'a> Printer<'a> {
     /// Every character the document will print must be in some font. Returns whether the system's
     /// fonts are needed.
     fn check_glyphs(&self, w: &Work, value: &Value) -> Result<bool, Diagnostic> {
-        let mut chars: Vec<char> = Vec::new();
-        collect_chars(value, &mut chars);
-        chars.sort_unstable();
-        chars.dedup();
-        let mut system = false;
-        for c in chars {
-            if c.is_whitespace() || c.is_control() {
-                continue;
-            }
-            match self.engine.cover(c) {
-                Cover::Theme => {}
-                Cover::System => system = true,
-                Cover::Nowhere => return Err(self.missing_glyph(w, c)),
-            }
-        }
-        Ok(system)
+        fonts_needed(&self.engine, value).map_err(|c| self.missing_glyph(w, c))
     }
 
     fn missing_glyph(&self, w: &Work, c: char) -> Diagnostic {
         let site = self.site;
         let page = &site.pages[w.item.page];
-        let message = format!(
-            "字符「{c}」（U+{:04X}）没有任何字体能印出来：{}",
-            c as u32,
-            self.what(page, w)
-        );
-        let hint = "换一个常用字或写法；如果必须用这个字，把含有它的字体（.otf/.ttf）放进主题的 fonts/ 目录";
         // Point at the first file that holds the character: the page, its source, the variants, the hotlines.
         let mut places: Vec<(PathBuf, Arc<str>)> = vec![(page.file.clone(), page.source.clone())];
         if let KindFields::Print(f) = &page.meta.fields
@@ -835,17 +870,7 @@ impl<'a> Printer<'a> {
         if let Some((file, source)) = &site.hotlines.source {
             places.push((file.clone(), source.clone()));
         }
-        for (file, source) in places {
-            if let Some(at) = source.find(c) {
-                return Diagnostic::error(codes::MISSING_GLYPH, message)
-                    .at(&file, &source, at..at + c.len_utf8())
-                    .label(format!("字体里没有「{c}」"))
-                    .hint(hint);
-            }
-        }
-        Diagnostic::error(codes::MISSING_GLYPH, message)
-            .in_file(&page.file, &page.source)
-            .hint(hint)
+        glyph_error(c, &self.what(page, w), &places)
     }
 
     fn diagnose(&self, page: &Page, w: &Work, e: engine::Error) -> Diagnostic {
@@ -967,11 +992,12 @@ fn qr_caption(site: &Site, f: &PrintFields, target: &str) -> String {
 }
 
 /// Where `key = …` starts a line of the front matter.
-fn key_offset(source: &str, key: &str) -> Option<usize> {
+pub(crate) fn key_offset(source: &str, key: &str) -> Option<usize> {
     let mut off = 0;
     for line in source.split_inclusive('\n') {
         let t = line.trim_start();
-        if t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') {
+        // Writers typing in a Chinese input method write the full-width ＝, which is accepted.
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with(['=', '＝']) {
             return Some(off + (line.len() - t.len()));
         }
         off += line.len();

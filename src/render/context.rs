@@ -36,6 +36,8 @@ pub struct RenderCache {
     pub(super) cases_by_tactic: HashMap<usize, Vec<usize>>,
     /// Poster and leaflet page → its downloads and previews (see `print::page_value`).
     pub(super) print: HashMap<usize, Value>,
+    /// Page → its share image (see `channels::share`), made in the print step.
+    pub(super) share: HashMap<usize, ShareImage>,
 }
 
 pub(super) fn summary(site: &Site, bodies: &Bodies, i: usize) -> Value {
@@ -166,17 +168,20 @@ impl RenderCache {
             summaries,
             cases_by_tactic,
             print: HashMap::new(),
+            share: HashMap::new(),
         }
     }
 
-    /// Record what print made for each poster and leaflet page; lists show the first preview.
-    pub fn set_print(&mut self, print: HashMap<usize, Value>) {
+    /// Record what the print step made: each poster's and leaflet's downloads and previews (lists
+    /// show the first preview) and each page's share image.
+    pub fn set_print(&mut self, print: HashMap<usize, Value>, share: HashMap<usize, ShareImage>) {
         for (&i, v) in &print {
             if let Some(p) = v["previews"].get(0) {
                 self.summaries[i]["preview"] = p.clone();
             }
         }
         self.print = print;
+        self.share = share;
     }
 
     /// The list summary of page `i`.
@@ -288,6 +293,10 @@ impl<'a> Renderer<'a> {
             tags: self.term_links(0, p.meta.tags.iter().map(String::as_str)),
             categories: self.term_links(1, cats.into_iter()),
             channels: self.page_channels(i),
+            share_image: self.cache.share.get(&i),
+            wechat: (crate::channels::wechat::has_version(p.kind)
+                && self.theme.has(crate::channels::wechat::TEMPLATE))
+            .then(|| crate::channels::wechat::path(p)),
             fields: self.page_fields(i),
         })
     }

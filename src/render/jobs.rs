@@ -162,7 +162,15 @@ impl Renderer<'_> {
     pub(super) fn render_materials(&self, sink: &dyn Sink) -> JobResult {
         let empty = crate::channels::Channels::default();
         let channels = self.channels.unwrap_or(&empty);
-        let value = crate::channels::materials::value(self.site, channels, &self.cache.print);
+        let value = crate::channels::materials::value(
+            self.site,
+            channels,
+            &crate::channels::materials::Made {
+                print: &self.cache.print,
+                share: &self.cache.share,
+                wechat: self.theme.has(crate::channels::wechat::TEMPLATE),
+            },
+        );
         let path = crate::channels::MATERIALS;
         let ctx = self.context_with(path, vec![("materials", to_value(value))]);
         self.render_page_at(
@@ -209,6 +217,22 @@ impl Renderer<'_> {
                 self.render_alias(*i, &self.site.pages[*i].meta.aliases[*a].value, sink)
             }
         }
+    }
+
+    /// Page `i` rendered with `template` (another view of the page, such as its WeChat version),
+    /// neither minified nor written: the caller finishes it.
+    pub fn render_page_with(&self, i: usize, template: &str) -> Result<String, Diagnostic> {
+        let p = &self.site.pages[i];
+        let ctx = self.context_with(&p.path, vec![("page", self.page_value(i))]);
+        self.theme.tera.render(template, &ctx).map_err(|e| {
+            let what = format!(" {} ", p.file.display());
+            self.render_error(e, template, &what, Some((&p.file, &p.source)))
+        })
+    }
+
+    /// Whether the theme has the template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.theme.has(name)
     }
 
     /// Every HTML file of the site as a job, the longest lists first so that they do not end up

@@ -145,6 +145,10 @@ pub struct PageValue<'a> {
     pub categories: Vec<TermLink<'a>>,
     /// The SMS and loudspeaker script of a tactic or alert, `null` on other pages.
     pub channels: Option<PageChannels<'a>>,
+    /// The page's share image for WeChat groups, when this build made one (also its `og:image`).
+    pub share_image: Option<&'a ShareImage>,
+    /// The address of the page's WeChat 公众号 version, for tactics, cases, alerts and pages.
+    pub wechat: Option<String>,
     #[serde(flatten)]
     pub fields: Option<PageFields<'a>>,
 }
@@ -212,6 +216,18 @@ pub struct MaterialItem<'a> {
 pub struct MaterialDownload {
     pub label: String,
     pub href: String,
+}
+
+/// `page.share_image`: a 1080×1440 PNG card of the page (see `channels::share`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ShareImage {
+    /// Its address on the site, `/tactics/x/share.png`.
+    pub src: String,
+    /// The same as an absolute URL (for `og:image`).
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 /// The page fields of one kind of article.

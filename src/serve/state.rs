@@ -218,6 +218,10 @@ impl State {
         if matches!(old.kind, Kind::Poster | Kind::Leaflet) || is_print_source(site, &old.rel) {
             return Ok(None);
         }
+        // So do pages with a share image (their card shows the title and warning signs).
+        if !self.opts.no_print && site.config.channels.share_images.contains(&old.kind) {
+            return Ok(None);
+        }
         let sec = &site.sections[old.section];
         let new = crate::content::reload_page(&self.opts.root, old, sec, &site.config.categories)
             .map_err(Failure)?;
@@ -288,6 +292,7 @@ impl State {
             feeds,
             search: true,
             channels: true,
+            wechat: true,
         };
         build::write_web(&self.loaded, &self.theme, &self.cache, jobs, &sink, also)
     }

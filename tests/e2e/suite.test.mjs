@@ -45,8 +45,25 @@ function htmlPages(dir) {
     }
   };
   walk(dir);
-  // Alias pages are instant redirects; they are checked through their targets.
-  return out.sort().filter((u) => !fs.readFileSync(path.join(dir, u.endsWith("/") ? u + "index.html" : u), "utf8").includes("http-equiv=refresh"));
+  // Alias pages are instant redirects; they are checked through their targets. WeChat versions
+  // (`wechat.html`) are for pasting into the WeChat editor, not pages of the site: they have their own test.
+  return out.sort()
+    .filter((u) => !u.endsWith("/wechat.html"))
+    .filter((u) => !fs.readFileSync(path.join(dir, u.endsWith("/") ? u + "index.html" : u), "utf8").includes("http-equiv=refresh"));
+}
+
+/** The WeChat versions of the built site (`/tactics/x/wechat.html`), with their web pages. */
+function wechatPages(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === "wechat.html") out.push("/" + path.relative(dir, d) + "/");
+    }
+  };
+  walk(dir);
+  return out.sort();
 }
 
 async function pool(items, fn) {
@@ -389,6 +406,65 @@ test("the offline copy works opened from disk: styles load and every internal li
   await context.close();
   summary.checks += links + 3;
   assert.ok(links > 500, `only ${links} links checked`);
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+/** Font size, weight and colour of the headings, paragraphs, list items and callouts of the article
+ * (`kind` says which), each with its text, computed in the browser. */
+async function articleStyles(page, scope) {
+  return page.evaluate((scope) => {
+    const root = document.querySelector(scope);
+    // Without white space: the web page is minified, the WeChat version is not.
+    const norm = (t) => t.replace(/\s+/g, "");
+    const kinds = [["heading", "h1, h2, h3, h4"], ["paragraph", "p"], ["list", "li"], ["callout", "aside"]];
+    const out = [];
+    for (const [kind, sel] of kinds) {
+      for (const el of root.querySelectorAll(sel)) {
+        const text = norm(el.textContent);
+        if (!text) continue;
+        const s = getComputedStyle(el);
+        out.push({ kind, tag: el.tagName, text, fontSize: s.fontSize, fontWeight: s.fontWeight, color: s.color });
+      }
+    }
+    return out;
+  }, scope);
+}
+
+test("each WeChat version looks like its web page: font size, weight and colour of headings, paragraphs, lists and callouts", async () => {
+  const out = path.join(tmp, "public");
+  const urls = wechatPages(out);
+  assert.ok(urls.length >= 10, `WeChat versions: ${urls.length}`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The WeChat version's images are absolute addresses of the published site: never fetched here.
+  await context.route((u) => !u.href.startsWith(site.url), (r) => r.abort());
+  const failures = [];
+  const compared = { heading: 0, paragraph: 0, list: 0, callout: 0 };
+  await pool(urls, async (url) => {
+    const page = await context.newPage();
+    try {
+      await page.goto(site.url + url, { waitUntil: "load" });
+      const web = await articleStyles(page, "main article");
+      await page.goto(site.url + url + "wechat.html", { waitUntil: "load" });
+      const wx = await articleStyles(page, "body");
+      let pairs = 0;
+      for (const w of web) {
+        const twin = wx.find((x) => x.kind === w.kind && x.tag === w.tag && x.text === w.text);
+        if (!twin) continue;
+        pairs += 1;
+        compared[w.kind] += 1;
+        for (const prop of ["fontSize", "fontWeight", "color"]) {
+          if (twin[prop] !== w[prop]) failures.push(`${url} ${w.tag} "${w.text.slice(0, 16)}": ${prop} ${w[prop]} on the web, ${twin[prop]} in the WeChat version`);
+        }
+      }
+      if (pairs < 2) failures.push(`${url}: only ${pairs} elements of the web page found in the WeChat version`);
+      summary.checks += pairs * 3;
+    } finally {
+      await page.close();
+    }
+  });
+  await context.close();
+  console.log(`WeChat versions compared: ${urls.length} pages, ${JSON.stringify(compared)}`);
+  for (const [kind, n] of Object.entries(compared)) assert.ok(n > 0, `no ${kind} was compared`);
   assert.deepEqual(failures, [], failures.join("\n"));
 });
 
