@@ -360,13 +360,28 @@ test("宣传物料: the copy button puts the SMS on the clipboard; without JavaS
   await first.click();
   await page.waitForFunction(() => document.querySelector(".copy-status")?.textContent.includes("已复制"));
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+  // 复制公众号版: the WeChat version as rich text, styles inline, ready for the WeChat editor.
+  const wechat = page.locator("button.copy-wechat").first();
+  const href = await wechat.getAttribute("data-wechat");
+  await wechat.click();
+  await page.waitForFunction((b) => b.parentNode.querySelector(".copy-status")?.textContent.includes("已复制公众号版"), await wechat.elementHandle());
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    return { types: item.types, html: await (await item.getType("text/html")).text() };
+  });
+  assert.ok(copied.types.includes("text/html"), `clipboard types: ${copied.types}`);
+  const article = await (await fetch(site.url + href)).text();
+  const h1 = /<h1[^>]*>([^<]+)</.exec(article)[1];
+  assert.ok(copied.html.includes(h1), `the copied HTML holds the title ${h1}`);
+  assert.ok(/style="[^"]*font-size/.test(copied.html), "the copied HTML keeps its inline styles");
+  assert.ok(!/<(style|script|link)\b/.test(copied.html), "no style, script or link elements");
   await context.close();
   const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
   const bare = await nojs.newPage();
   await bare.goto(site.url + "/materials/");
-  assert.equal(await bare.locator("button.copy:visible").count(), 0, "no dead buttons without JavaScript");
+  assert.equal(await bare.locator("button.copy:visible, button.copy-wechat:visible").count(), 0, "no dead buttons without JavaScript");
   assert.ok((await bare.locator(".sms-text").first().isVisible()), "the SMS text is shown");
-  summary.checks += 4;
+  summary.checks += 8;
   await nojs.close();
 });
 

@@ -64,6 +64,55 @@
         });
       })(copies[k]);
     }
+    // 复制公众号版 (宣传物料): the WeChat version with its inline styles, as rich text for the
+    // WeChat editor. Without JavaScript the 微信公众号版 link opens it to copy by hand.
+    var wechats = window.Promise && window.DOMParser ? document.querySelectorAll("button.copy-wechat[data-wechat]") : [];
+    for (var w = 0; w < wechats.length; w++) {
+      (function (btn) {
+        var status = btn.parentNode.querySelector(".copy-status");
+        var say = function (text) { if (status) status.textContent = text; };
+        btn.hidden = false;
+        btn.addEventListener("click", function () {
+          var done = "已复制公众号版，可以粘贴到公众号编辑器里了";
+          var failed = function () { say("没能复制，请点“微信公众号版”打开后全选复制"); };
+          var fetched = new Promise(function (resolve, reject) {
+            var r = new XMLHttpRequest();
+            r.open("GET", btn.getAttribute("data-wechat"));
+            r.onload = function () {
+              if (r.status !== 200) return reject(new Error(String(r.status)));
+              var doc = new DOMParser().parseFromString(r.responseText, "text/html");
+              resolve({ html: doc.body.innerHTML, text: doc.body.innerText || doc.body.textContent });
+            };
+            r.onerror = reject;
+            r.send();
+          });
+          if (navigator.clipboard && navigator.clipboard.write && window.ClipboardItem && window.isSecureContext) {
+            var blob = function (type) {
+              return fetched.then(function (a) { return new Blob([type === "text/html" ? a.html : a.text], { type: type }); });
+            };
+            navigator.clipboard.write([new ClipboardItem({ "text/html": blob("text/html"), "text/plain": blob("text/plain") })])
+              .then(function () { say(done); }, failed);
+            return;
+          }
+          fetched.then(function (a) {
+            var holder = document.createElement("div");
+            holder.setAttribute("style", "position:fixed;left:-9999px;top:0");
+            holder.innerHTML = a.html;
+            document.body.appendChild(holder);
+            var range = document.createRange();
+            range.selectNodeContents(holder);
+            var sel = window.getSelection();
+            sel.removeAllRanges();
+            sel.addRange(range);
+            var ok = false;
+            try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+            sel.removeAllRanges();
+            document.body.removeChild(holder);
+            if (ok) say(done); else failed();
+          }, failed);
+        });
+      })(wechats[w]);
+    }
     var synth = window.speechSynthesis;
     if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
     var buttons = document.querySelectorAll("button.speak");

@@ -396,13 +396,19 @@
       if (push && global.history && history.replaceState) {
         history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
       }
+      /* Busy from the keystroke on: the list still shows the previous query's results. */
+      list.setAttribute("aria-busy", "true");
       engine.search(query, function (err, res) {
         if (my !== seq) return;
         list.innerHTML = "";
         shown = 0;
         current = res;
-        if (err) { status.textContent = "搜索暂时用不了，请刷新页面再试，或者按下面的分类查找。"; return; }
-        if (res.mode === "empty") { status.textContent = ""; more.hidden = true; return; }
+        if (err || res.mode === "empty") {
+          status.textContent = err ? "搜索暂时用不了，请刷新页面再试，或者按下面的分类查找。" : "";
+          more.hidden = true;
+          list.setAttribute("aria-busy", "false");
+          return;
+        }
         var n = res.docs.length, shownQuery = "“" + query.replace(/^\s+|\s+$/g, "") + "”";
         status.textContent = n === 0 ? "没有找到含有" + shownQuery + "的文章。可以换个说法，或者少输几个字。"
           : res.mode === "exact" ? "找到 " + n + " 篇含有" + shownQuery + "的文章。"
