@@ -347,11 +347,12 @@ fn the_benchmark_corpus_builds() {
     assert!(o.status.success(), "{}", stderr(&o));
     let t = tree(&corpus.join("fangpian/public"));
     let index_files = t.keys().filter(|k| k.ends_with("index.html")).count() as u64;
-    // Everything Zola and Hugo produce, plus /hotlines/ and /search/.
+    // Everything Zola and Hugo produce, plus /hotlines/, /search/ and /materials/.
     assert_eq!(
         index_files,
-        meta["expected_index_html"].as_u64().unwrap() + 2
+        meta["expected_index_html"].as_u64().unwrap() + 3
     );
+    assert!(t.contains_key("materials/index.html"));
     for tag in meta["tags"].as_object().unwrap().keys() {
         let slug = fangpian::slug::slugify(tag);
         assert!(
