@@ -414,8 +414,13 @@ test("the offline copy works opened from disk: styles load and every internal li
   await page.goto(pathToFileURL(path.join(dir, "index.html")).href);
   await page.locator("details.site-menu > summary").click();
   await page.locator(".site-nav a", { hasText: "诈骗套路" }).click();
+  // Each click starts a navigation: wait for the next page to be loaded before reading it.
+  await page.waitForURL(/\/tactics\/index\.html$/);
+  await page.waitForLoadState("load");
   assert.match(await page.locator("h1").innerText(), /诈骗套路/);
   await page.locator("main .card-title a").first().click();
+  await page.waitForURL(/\/tactics\/[^/]+\/index\.html$/);
+  await page.waitForLoadState("load");
   assert.ok(page.url().endsWith("/index.html"), page.url());
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).fontSize), "20px");
   await context.close();
