@@ -121,6 +121,7 @@ fn step(progress: Option<&ProgressBar>, what: String) {
 fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, Failure> {
     let root = &opts.root;
     crate::timing::mark("start");
+    crate::slug::load_readings(root);
     let mut config = SiteConfig::load(root).map_err(Failure)?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
@@ -460,6 +461,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         // On error, dropping `staging` removes the temporary folder.
         let swap_warnings = staging.commit().map_err(Failure::from)?;
         crate::timing::mark("committed");
+        crate::slug::save_readings(&opts.root);
         Ok((loaded, theme, written, swap_warnings))
     });
     if let Some(pb) = &pb {

@@ -1,7 +1,15 @@
 //! ASCII URL slugs (Chinese turned into pinyin, read word by word so that polyphones like 行 in 银行 and
-//! 行长 come out right) and HTML heading ids.
+//! 行长 come out right) and HTML heading ids. Phrase readings are remembered across builds in
+//! `ROOT/.fangpian-cache/pinyin.txt` ([`load_readings`], [`save_readings`]): the phrase dictionary costs
+//! about half a second to load, and a site's names rarely change between builds.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
 
 use pinyin::{ToPinyin, ToPinyinMulti};
+
+use crate::boundary::{Boundary, Resolved};
 
 /// An ASCII slug for a URL segment: lowercase letters, digits and `-`. A run of Chinese characters becomes
 /// its pinyin without spaces or tones, other letters and symbols separate words, emoji-only names become
@@ -79,14 +87,121 @@ fn run_pinyin(run: &str) -> String {
     if !polyphone {
         return per_char();
     }
+    if let Some(read) = remembered(run) {
+        return read;
+    }
+    let read = phrase_reading(run).unwrap_or_else(per_char);
+    remember(run, &read);
+    read
+}
+
+/// The phrase-dictionary reading of a run with a polyphone, if it spells out as plain letters.
+fn phrase_reading(run: &str) -> Option<String> {
     let read = pinyin_phrases::Converter::new(run)
         .without_tone()
         .yu_to_v()
         .to_string_with("");
-    if read.chars().all(|c| c.is_ascii_lowercase()) && !read.is_empty() {
-        read
-    } else {
-        per_char()
+    is_reading(&read).then_some(read)
+}
+
+fn is_reading(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// The first line of the readings file: the file's format and the phrase dictionary's version (a new
+/// dictionary may read a phrase differently, so its readings start afresh).
+const READINGS_HEADER: &str = "fangpian pinyin readings 1, pinyin-converter 0.1.0";
+const READINGS_FILE: &str = ".fangpian-cache/pinyin.txt";
+
+/// Readings of polyphone runs known to this process: loaded from the site's cache, or read from the
+/// phrase dictionary. `used` are the runs this process asked for, `added` whether any was new.
+#[derive(Default)]
+struct Readings {
+    known: HashMap<String, String>,
+    used: HashSet<String>,
+    added: bool,
+}
+
+static READINGS: Mutex<Option<Readings>> = Mutex::new(None);
+
+fn readings() -> std::sync::MutexGuard<'static, Option<Readings>> {
+    READINGS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remembered(run: &str) -> Option<String> {
+    let mut guard = readings();
+    let r = guard.as_mut()?;
+    let read = r.known.get(run)?.clone();
+    r.used.insert(run.to_string());
+    Some(read)
+}
+
+fn remember(run: &str, read: &str) {
+    let mut guard = readings();
+    let r = guard.get_or_insert_with(Readings::default);
+    r.known.insert(run.to_string(), read.to_string());
+    r.used.insert(run.to_string());
+    r.added = true;
+}
+
+/// The readings file of the site at `root`, unless its cache folder leads outside the root.
+fn readings_path(root: &Path) -> Option<std::path::PathBuf> {
+    match Boundary::new(root).resolve(".fangpian-cache") {
+        Ok(Resolved::Dir(_) | Resolved::Missing) => Some(root.join(READINGS_FILE)),
+        _ => None,
+    }
+}
+
+/// Load the readings remembered by earlier builds of the site at `root` (a missing, unreadable or
+/// outdated file is simply not used).
+pub fn load_readings(root: &Path) {
+    let Some(text) = readings_path(root).and_then(|p| std::fs::read_to_string(p).ok()) else {
+        return;
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(READINGS_HEADER) {
+        return;
+    }
+    let mut guard = readings();
+    let r = guard.get_or_insert_with(Readings::default);
+    for (run, read) in lines.filter_map(|l| l.split_once('\t')) {
+        let is_run = !run.is_empty() && run.chars().all(|c| c.to_pinyin().is_some());
+        if is_run && is_reading(read) && !r.known.contains_key(run) {
+            r.known.insert(run.to_string(), read.to_string());
+        }
+    }
+}
+
+/// Write the readings this process used back to the site's cache when any was new or any remembered
+/// one went unused, to a temporary name first. Failing only costs time in the next build.
+pub fn save_readings(root: &Path) {
+    let mut guard = readings();
+    let Some(r) = guard.as_mut() else {
+        return;
+    };
+    if !r.added && r.used.len() == r.known.len() {
+        return;
+    }
+    let mut lines: Vec<String> = r
+        .used
+        .iter()
+        .filter_map(|run| Some(format!("{run}\t{}\n", r.known.get(run)?)))
+        .collect();
+    lines.sort();
+    r.added = false;
+    drop(guard);
+    let Some(path) = readings_path(root) else {
+        return;
+    };
+    let text = format!("{READINGS_HEADER}\n{}", lines.concat());
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    let ok = path
+        .parent()
+        .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+        && std::fs::write(&tmp, text).is_ok()
+        && std::fs::rename(&tmp, &path).is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 

@@ -561,3 +561,36 @@ fn indented_paragraphs_stay_paragraphs_and_code_wraps() {
             .exists()
     );
 }
+
+#[test]
+fn phrase_readings_are_remembered_for_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write(
+        root,
+        "content/tactics/银行行长.md",
+        "+++\ntitle = \"冒充银行行长\"\n+++\n\n内容。\n",
+    );
+    let readings = root.join(".fangpian-cache/pinyin.txt");
+    let built = |slug: &str| {
+        let o = run_in(root, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            root.join(format!("public/tactics/{slug}/index.html"))
+                .exists()
+        );
+    };
+    built("yinhanghangzhang");
+    let text = std::fs::read_to_string(&readings).unwrap();
+    assert!(text.starts_with("fangpian pinyin readings 1"), "{text}");
+    assert!(text.contains("银行行长\tyinhanghangzhang\n"), "{text}");
+    // The next build takes the reading from the file, not from the phrase dictionary.
+    std::fs::write(&readings, text.replace("yinhanghangzhang", "yhhz")).unwrap();
+    built("yhhz");
+    // A file from another dictionary version is not used, and is written afresh.
+    std::fs::write(&readings, "fangpian pinyin readings 0\n银行行长\tyhhz\n").unwrap();
+    built("yinhanghangzhang");
+    let text = std::fs::read_to_string(&readings).unwrap();
+    assert!(text.contains("银行行长\tyinhanghangzhang\n"), "{text}");
+}
