@@ -84,7 +84,10 @@ pub fn write(
 /// Render, inline and write page `i`'s WeChat version.
 fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let p = &site.pages[i];
-    let html = renderer.render_page_with(i, TEMPLATE)?;
+    // Minified before inlining, like every HTML file of the site: the inliner then parses the
+    // smallest document, and its output (one style attribute per element) needs no second pass.
+    let html = crate::render::minify(&renderer.render_page_with(i, TEMPLATE)?);
+    let html = String::from_utf8_lossy(&html);
     let inlined = inliner().inline(&html).map_err(|e| {
         Diagnostic::error(
             codes::TEMPLATE_RENDER,
@@ -100,9 +103,7 @@ fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<()
         )
         .in_file(&p.file, &p.source)
     })?;
-    // Minified like every HTML file of the site (what the editor pastes is the rendered page).
-    let minified = crate::render::minify(&finished);
-    sink.write(path(p).trim_start_matches('/'), &minified)
+    sink.write(path(p).trim_start_matches('/'), finished.as_bytes())
 }
 
 /// After inlining: drop every `class` attribute (styling now lives in `style`) and anything WeChat
