@@ -108,31 +108,41 @@ pub fn html_text(html: &str) -> String {
         }
         let tag_end = rest[lt..].find('>').map_or(rest.len(), |e| lt + e + 1);
         let tag = &rest[lt + 1..tag_end.saturating_sub(1).max(lt + 1)];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let bare = tag.trim_start_matches('/');
+        let end = bare
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(bare.len());
+        let name = &bare[..end];
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
         let closing = tag.starts_with('/');
         match skip {
-            Some(s) if closing && name == s => skip = None,
+            Some(s) if closing && is(s) => skip = None,
             Some(_) => {}
-            None if !closing && matches!(name.as_str(), "svg" | "script" | "style") => {
+            None if !closing && (is("svg") || is("script") || is("style")) => {
                 if !tag.ends_with('/') {
-                    skip = Some(match name.as_str() {
-                        "svg" => "svg",
-                        "script" => "script",
-                        _ => "style",
-                    });
+                    skip = Some(
+                        ["svg", "script", "style"]
+                            .into_iter()
+                            .find(|n| is(n))
+                            .unwrap_or("style"),
+                    );
                 }
             }
             None => {
-                let block = matches!(
-                    name.as_str(),
-                    "p" | "br" | "li" | "div" | "tr" | "td" | "th" | "blockquote" | "pre" | "table"
-                ) || (name.len() == 2 && name.starts_with('h'));
-                if block {
+                const BLOCKS: [&str; 10] = [
+                    "p",
+                    "br",
+                    "li",
+                    "div",
+                    "tr",
+                    "td",
+                    "th",
+                    "blockquote",
+                    "pre",
+                    "table",
+                ];
+                let heading = name.len() == 2 && (name.starts_with('h') || name.starts_with('H'));
+                if heading || BLOCKS.iter().any(|b| is(b)) {
                     out.push('\n');
                 }
             }
@@ -185,19 +195,29 @@ fn push_decoded(out: &mut String, text: &str) {
 fn collapse_space(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending: Option<char> = None;
-    for c in s.chars() {
+    // Start of the current run of non-space characters, copied as one slice.
+    let mut run: Option<usize> = None;
+    for (i, c) in s.char_indices() {
         if c.is_whitespace() {
+            if let Some(r) = run.take() {
+                out.push_str(&s[r..i]);
+            }
             if c == '\n' || pending != Some('\n') {
                 pending = Some(if c == '\n' { '\n' } else { ' ' });
             }
             continue;
         }
-        if let Some(p) = pending.take()
-            && !out.is_empty()
-        {
-            out.push(p);
+        if run.is_none() {
+            if let Some(p) = pending.take()
+                && !out.is_empty()
+            {
+                out.push(p);
+            }
+            run = Some(i);
         }
-        out.push(c);
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
     }
     out
 }
@@ -347,7 +367,7 @@ impl Postings {
     }
 }
 
-fn base36(mut n: u32, out: &mut String) {
+fn base36(mut n: u32, out: &mut Vec<u8>) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut buf = [0u8; 7];
     let mut i = buf.len();
@@ -359,10 +379,10 @@ fn base36(mut n: u32, out: &mut String) {
             break;
         }
     }
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+    out.extend_from_slice(&buf[i..]);
 }
 
-fn deltas(list: &[u32], sep: char, out: &mut String) {
+fn deltas(list: &[u32], sep: u8, out: &mut Vec<u8>) {
     let mut prev = 0;
     for (k, &n) in list.iter().enumerate() {
         if k > 0 {
@@ -373,31 +393,31 @@ fn deltas(list: &[u32], sep: char, out: &mut String) {
     }
 }
 
-fn postings_line(gram: &str, p: &Postings, out: &mut String) {
-    out.push_str(gram);
-    out.push('\t');
-    deltas(&p.docs, ',', out);
-    out.push('\t');
-    deltas(&p.head, ',', out);
-    out.push('\n');
+fn postings_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
+    out.extend_from_slice(gram.as_bytes());
+    out.push(b'\t');
+    deltas(&p.docs, b',', out);
+    out.push(b'\t');
+    deltas(&p.head, b',', out);
+    out.push(b'\n');
 }
 
-fn positions_line(gram: &str, p: &Postings, out: &mut String) {
-    out.push_str(gram);
-    out.push('\t');
+fn positions_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
+    out.extend_from_slice(gram.as_bytes());
+    out.push(b'\t');
     let (mut prev, mut at) = (0, 0);
     while at < p.positions.len() {
         let (d, n) = (p.positions[at], p.positions[at + 1] as usize);
         if at > 0 {
-            out.push(';');
+            out.push(b';');
         }
         base36(d - prev, out);
         prev = d;
-        out.push(':');
-        deltas(&p.positions[at + 2..at + 2 + n], '.', out);
+        out.push(b':');
+        deltas(&p.positions[at + 2..at + 2 + n], b'.', out);
         at += 2 + n;
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 /// Shard count for `bytes` of lines in shards of `target` bytes.
@@ -411,18 +431,11 @@ struct Folded {
     head: u32,
 }
 
-/// Number of key partitions built side by side: each scans every text and keeps its own keys.
-const PARTS: u32 = 4;
-
-fn part_of(key: u32) -> u32 {
-    key.wrapping_mul(0x9E37_79B9) >> (32 - PARTS.trailing_zeros())
-}
-
-/// The postings of every gram whose key falls in partition `part`, sorted by key. Single
-/// characters are found through a direct table, bigrams through a small key → slot map, and every
-/// gram's postings live in one vector (few cache misses per occurrence: this loop sees every
+/// The postings of every gram in the documents `texts` (numbered from `first`), sorted by key.
+/// Single characters are found through a direct table, bigrams through a small key → slot map, and
+/// every gram's postings live in one vector (few cache misses per occurrence: this loop sees every
 /// character of the site twice).
-fn partition(texts: &[Folded], part: u32) -> Vec<(u32, Postings)> {
+fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
     const NONE: u32 = u32::MAX;
     let mut single = vec![NONE; 1 << 16];
     let mut pairs: KeyMap<u32> = KeyMap::default();
@@ -435,24 +448,19 @@ fn partition(texts: &[Folded], part: u32) -> Vec<(u32, Postings)> {
         *at as usize
     };
     for (d, f) in texts.iter().enumerate() {
-        let d = d as u32;
+        let d = first + d as u32;
         let t = &f.units;
         for (i, &c) in t.iter().enumerate() {
             if !is_word(c) {
                 continue;
             }
             let (at, in_head) = (i as u32, (i as u32) < f.head);
-            let key = u32::from(c);
-            if part_of(key) == part {
-                let g = slot(&mut grams, &mut single[c as usize], key);
-                grams[g].1.add(d, in_head, None);
-            }
+            let g = slot(&mut grams, &mut single[c as usize], u32::from(c));
+            grams[g].1.add(d, in_head, None);
             if let Some(&n) = t.get(i + 1).filter(|&&n| is_word(n)) {
-                let key = (key << 16) | u32::from(n);
-                if part_of(key) == part {
-                    let g = slot(&mut grams, pairs.entry(key).or_insert(NONE), key);
-                    grams[g].1.add(d, in_head, Some(at));
-                }
+                let key = (u32::from(c) << 16) | u32::from(n);
+                let g = slot(&mut grams, pairs.entry(key).or_insert(NONE), key);
+                grams[g].1.add(d, in_head, Some(at));
             }
         }
     }
@@ -460,12 +468,48 @@ fn partition(texts: &[Folded], part: u32) -> Vec<(u32, Postings)> {
     grams
 }
 
-/// Every gram of the index, partitioned by key.
+/// Merge the postings of consecutive runs of documents (each sorted by key) into one list sorted by
+/// key: a gram's documents stay in document order because the runs are in order.
+fn merge(runs: Vec<Vec<(u32, Postings)>>) -> Vec<(u32, Postings)> {
+    runs.into_iter()
+        .reduce(|a, b| {
+            let mut out = Vec::with_capacity(a.len().max(b.len()));
+            let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+            loop {
+                let order = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => x.0.cmp(&y.0),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => break,
+                };
+                let next = match order {
+                    std::cmp::Ordering::Less => a.next(),
+                    std::cmp::Ordering::Greater => b.next(),
+                    std::cmp::Ordering::Equal => {
+                        a.next().zip(b.next()).map(|((key, mut p), (_, q))| {
+                            p.docs.extend(q.docs);
+                            p.head.extend(q.head);
+                            p.positions.extend(q.positions);
+                            (key, p)
+                        })
+                    }
+                };
+                out.extend(next);
+            }
+            out
+        })
+        .unwrap_or_default()
+}
+
+/// Every gram of the index, in key order.
 struct Grams {
-    parts: Vec<Vec<(u32, Postings)>>,
+    grams: Vec<(u32, Postings)>,
 }
 
 impl Grams {
+    /// Each thread indexes one run of consecutive documents (of about equal text length, all
+    /// characters seen once); the runs are then merged. The result does not depend on the number
+    /// of threads.
     fn build(docs: &[Document]) -> Self {
         let texts: Vec<Folded> = docs
             .par_iter()
@@ -474,60 +518,60 @@ impl Grams {
                 head: d.head as u32,
             })
             .collect();
-        let parts = (0..PARTS)
+        let total: usize = texts.iter().map(|t| t.units.len()).sum();
+        let threads = rayon::current_num_threads().max(1);
+        let mut runs: Vec<(u32, &[Folded])> = Vec::new();
+        let (mut start, mut seen) = (0, 0);
+        for (i, t) in texts.iter().enumerate() {
+            seen += t.units.len();
+            if seen * threads >= total * (runs.len() + 1) || i + 1 == texts.len() {
+                runs.push((start as u32, &texts[start..=i]));
+                start = i + 1;
+            }
+        }
+        let built = runs
             .into_par_iter()
-            .map(|p| partition(&texts, p))
+            .map(|(first, texts)| postings(texts, first))
             .collect();
-        Grams { parts }
+        Grams {
+            grams: merge(built),
+        }
     }
 
     fn all(&self) -> impl Iterator<Item = &(u32, Postings)> {
-        self.parts.iter().flatten()
+        self.grams.iter()
     }
 
-    /// The grams of each of `shards` shards, in key order: (part, index) pairs, grouped by shard.
-    fn by_shard(&self, shards: usize, keep: impl Fn(&Postings) -> bool) -> Vec<Vec<(u32, u32)>> {
-        let mut refs: Vec<(u32, u32, u32, u32)> = Vec::new();
-        for (p, part) in self.parts.iter().enumerate() {
-            for (i, (key, post)) in part.iter().enumerate() {
-                if keep(post) {
-                    let shard = shard_of(&key_units(*key), shards) as u32;
-                    refs.push((shard, *key, p as u32, i as u32));
-                }
+    /// The grams of each of `shards` shards, in key order, as indexes into `grams`.
+    fn by_shard(&self, shards: usize, keep: impl Fn(&Postings) -> bool) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); shards];
+        for (i, (key, post)) in self.grams.iter().enumerate() {
+            if keep(post) {
+                out[shard_of(&key_units(*key), shards)].push(i as u32);
             }
         }
-        refs.sort_unstable();
-        let mut out = vec![Vec::new(); shards];
-        for (shard, _, p, i) in refs {
-            out[shard as usize].push((p, i));
-        }
         out
-    }
-
-    fn get(&self, (p, i): (u32, u32)) -> &(u32, Postings) {
-        &self.parts[p as usize][i as usize]
     }
 }
 
 /// Write one kind of shard files (`search/{dir}/N.txt`), formatting each in parallel.
 fn write_shards(
     grams: &Grams,
-    shards: Vec<Vec<(u32, u32)>>,
+    shards: Vec<Vec<u32>>,
     dir: &str,
-    line: fn(&str, &Postings, &mut String),
+    line: fn(&str, &Postings, &mut Vec<u8>),
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     shards
         .into_par_iter()
         .enumerate()
         .filter_map(|(n, refs)| {
-            let mut text = String::new();
+            let mut text = Vec::new();
             for r in refs {
-                let (key, post) = grams.get(r);
+                let (key, post) = &grams.grams[r as usize];
                 line(&String::from_utf16_lossy(&key_units(*key)), post, &mut text);
             }
-            sink.write(&format!("{DIR}/{dir}/{n}.txt"), text.as_bytes())
-                .err()
+            sink.write(&format!("{DIR}/{dir}/{n}.txt"), &text).err()
         })
         .collect()
 }
@@ -626,6 +670,39 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_documents_merge_into_the_postings_of_all() {
+        let texts: Vec<Folded> = [
+            "公安局通知",
+            "冒充公安局",
+            "退休金，公安",
+            "养老96110",
+            "公安局公安",
+        ]
+        .iter()
+        .map(|t| Folded {
+            units: fold_text(t),
+            head: 2,
+        })
+        .collect();
+        let flat = |g: &[(u32, Postings)]| -> Vec<(u32, Vec<u32>, Vec<u32>, Vec<u32>)> {
+            g.iter()
+                .map(|(k, p)| (*k, p.docs.clone(), p.head.clone(), p.positions.clone()))
+                .collect()
+        };
+        let whole = flat(&postings(&texts, 0));
+        for cuts in [vec![1], vec![2, 3], vec![1, 2, 4]] {
+            let mut runs = Vec::new();
+            let mut start = 0;
+            for end in cuts.into_iter().chain([texts.len()]) {
+                runs.push(postings(&texts[start..end], start as u32));
+                start = end;
+            }
+            assert_eq!(flat(&merge(runs)), whole);
+        }
+        assert!(whole.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
+    }
+
+    #[test]
     fn grams_and_positions_stop_at_separators() {
         let doc = Document {
             path: "/a/".into(),
@@ -672,16 +749,17 @@ mod tests {
             .unwrap();
         assert_eq!(ga.docs, vec![0, 2]);
         assert_eq!(ga.positions, vec![0, 2, 0, 2, 2, 1, 1]);
-        let mut line = String::new();
+        let mut line = Vec::new();
         positions_line("公安", ga, &mut line);
+        let line = String::from_utf8(line).unwrap();
         assert_eq!(line, "公安\t0:0.2;2:1\n");
     }
 
     #[test]
     fn base36_deltas() {
-        let mut s = String::new();
-        deltas(&[3, 4, 40, 1336], ',', &mut s);
-        assert_eq!(s, "3,1,10,100");
+        let mut s = Vec::new();
+        deltas(&[3, 4, 40, 1336], b',', &mut s);
+        assert_eq!(s, b"3,1,10,100");
     }
 
     #[test]
