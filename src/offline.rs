@@ -40,6 +40,9 @@ impl Sink for OfflineSink<'_> {
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.inner.copy(rel, src)
     }
+    fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.inner.link(rel, src)
+    }
 }
 
 /// `html` (the page written as `rel`) with every root-relative `href`, `src` and refresh target made

@@ -23,6 +23,11 @@ pub trait Sink: Sync {
         self.write_parts(rel, &[data])
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic>;
+    /// Put the file `src` at `rel` as a hard link when the output can share it (a cache entry that
+    /// is never rewritten in place), otherwise as a copy.
+    fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.copy(rel, src)
+    }
 }
 
 /// Discards everything (used by `check`).
@@ -75,6 +80,10 @@ impl Sink for Recorder<'_> {
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.note(rel);
         self.inner.copy(rel, src)
+    }
+    fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.note(rel);
+        self.inner.link(rel, src)
     }
 }
 
@@ -387,6 +396,19 @@ impl Sink for Staging {
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.record(rel);
+        copy_under(&self.dir, rel, src)
+    }
+
+    fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.record(rel);
+        let p = path_under(&self.dir, rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+        }
+        // Another file system (or one without hard links): copy.
+        if std::fs::hard_link(src, &p).is_ok() {
+            return Ok(());
+        }
         copy_under(&self.dir, rel, src)
     }
 }

@@ -51,13 +51,25 @@ impl Sink for PrecompressSink<'_> {
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.inner.copy(rel, src)?;
-        if is_text(rel) {
-            let data = std::fs::read(src).map_err(|e| {
-                Diagnostic::error(codes::OUTPUT_IO, format!("读不了 {}：{e}", src.display()))
-            })?;
-            self.compressed_copies(rel, &data)?;
+        self.compress_file(rel, src)
+    }
+
+    fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.inner.link(rel, src)?;
+        self.compress_file(rel, src)
+    }
+}
+
+impl PrecompressSink<'_> {
+    /// The compressed copies of the file `src` written as `rel`, if it is text.
+    fn compress_file(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        if !is_text(rel) {
+            return Ok(());
         }
-        Ok(())
+        let data = std::fs::read(src).map_err(|e| {
+            Diagnostic::error(codes::OUTPUT_IO, format!("读不了 {}：{e}", src.display()))
+        })?;
+        self.compressed_copies(rel, &data)
     }
 }
 

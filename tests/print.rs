@@ -570,6 +570,29 @@ fn poster_site(root: &Path, poster: &str) {
 }
 
 #[test]
+fn a_cache_folder_linked_outside_the_root_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    poster_site(
+        dir.path(),
+        "+++\ntitle = \"缓存\"\nheadline = \"防骗提醒\"\nhotlines = [\"police\"]\n+++\n",
+    );
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".fangpian-cache")).unwrap();
+    for _ in 0..2 {
+        let o = run_in(dir.path(), &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        // Laid out afresh each time: there is no cache to take it from.
+        assert!(!stdout(&o).contains("新排版 0 份"), "{}", stdout(&o));
+    }
+    assert!(dir.path().join("public/posters/p.pdf").exists());
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "something was written outside the site root"
+    );
+}
+
+#[test]
 fn a_character_no_font_has_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     poster_site(

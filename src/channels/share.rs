@@ -165,22 +165,25 @@ impl Cards<'_> {
     /// One page's card. Returns whether it was laid out (not taken from the cache).
     fn one(&self, i: usize, sink: &dyn Sink, check_only: bool) -> Result<bool, Diagnostic> {
         let page = &self.site.pages[i];
-        let value = card_data(self.site, page);
+        let mut value = card_data(self.site, page);
         let system_fonts = crate::print::fonts_needed(&self.engine, &value)
             .map_err(|c| self.glyph_error(page, c))?;
-        let data = serde_json::to_vec(&value).unwrap_or_default();
+        // The key holds the card's address, not its QR code: the code follows from the address (and
+        // fangpian's version, in the fingerprint), and is only drawn for a card laid out afresh.
         let mut h = Hasher::new();
         h.str(&self.fingerprint);
         h.str(TEMPLATE);
-        h.bytes(&data);
+        h.bytes(&serde_json::to_vec(&value).unwrap_or_default());
         h.str(if system_fonts { "system" } else { "theme" });
         let key = h.hex();
-        if let Some(png) = self.cache.get_png(&key) {
+        if let Some(png) = self.cache.png_path(&key) {
             if !check_only {
-                sink.write(&rel(page), &png)?;
+                sink.link(&rel(page), &png)?;
             }
             return Ok(false);
         }
+        add_qr(&mut value);
+        let data = serde_json::to_vec(&value).unwrap_or_default();
         let job = engine::Job {
             template: TEMPLATE,
             data,
@@ -243,29 +246,9 @@ impl Cards<'_> {
                 };
                 d.hint("分享图要在手机上一眼看清：标题最好不超过 24 个字，每条提醒不超过 20 个字")
             }
-            engine::Error::Template {
-                file,
-                source,
-                range,
-                message,
-                hints,
-            } => Diagnostic::error(
-                codes::PRINT_TEMPLATE,
-                format!("印刷模板出错（排{}时）：{message}", what(page)),
-            )
-            .at(&file, &source, range)
-            .label("这里")
-            .hint(if hints.is_empty() {
-                "检查主题的 print/share.typ".to_string()
-            } else {
-                hints.join("；")
-            }),
-            engine::Error::Other { message, hints } => Diagnostic::error(
-                codes::PRINT_TEMPLATE,
-                format!("排{}时出错：{message}", what(page)),
-            )
-            .in_file(&page.file, &page.source)
-            .hint(hints.join("；")),
+            e @ (engine::Error::Template { .. } | engine::Error::Other { .. }) => {
+                crate::print::template_error(e, &what(page), page, "检查主题的 print/share.typ")
+            }
             engine::Error::Tofu(chars) => {
                 self.glyph_error(page, chars.first().copied().unwrap_or('?'))
             }
@@ -295,10 +278,9 @@ fn overflow_key(page: &Page, area: &str) -> &'static str {
     }
 }
 
-/// The data `share.typ` receives.
+/// The data `share.typ` receives, but for its QR code ([`add_qr`]).
 fn card_data(site: &Site, page: &Page) -> Value {
     let url = site.config.permalink(&page.path);
-    let code = crate::print::data::qr_runs(&url);
     let hotline = site
         .hotlines
         .primary()
@@ -314,11 +296,17 @@ fn card_data(site: &Site, page: &Page) -> Value {
             "url": url,
             "alt": format!("二维码：用手机扫一扫，打开 {url}"),
             "caption": if page.kind == Kind::Case { "扫码看完整案例" } else { "扫码看全文" },
-            "modules": code["modules"],
-            "runs": code["runs"],
         },
         "site": {"title": site.config.title, "organization": site.config.organization},
     })
+}
+
+/// Add the QR code of the card's address to its data (`qr.modules` and `qr.runs`).
+fn add_qr(value: &mut Value) {
+    let url = value["qr"]["url"].as_str().unwrap_or_default().to_string();
+    let code = crate::print::data::qr_runs(&url);
+    value["qr"]["modules"] = code["modules"].clone();
+    value["qr"]["runs"] = code["runs"].clone();
 }
 
 /// The card's tag, headline and up to three facts.

@@ -2,12 +2,18 @@
 //! everything that goes into them (engine and fangpian versions, templates, fonts, the document's data
 //! and QR code). A rebuild copies unchanged documents from here instead of laying them out again.
 //! Entries are written to a temporary name and renamed, so a killed build never leaves half a file;
-//! entries a full build did not use are removed afterwards. The share images of `channels` keep their
-//! PNGs the same way in `ROOT/.fangpian-cache/share/` ([`Cache::named`]).
+//! entries a full build did not use are removed afterwards. The share images of `channels` keep
+//! their PNGs the same way in `ROOT/.fangpian-cache/share/` ([`Cache::named`]); those are
+//! hard-linked into the output when it is on the same file system (entries are only ever replaced
+//! by renaming, never rewritten in place, so a linked output file never changes under a published
+//! site). A `.fangpian-cache` that leads outside the site root (a symbolic link) is never read or
+//! written: the build then caches nothing.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use crate::boundary::{Boundary, Resolved};
 
 /// A content hash (BLAKE3) fed field by field; each field is length-prefixed.
 pub struct Hasher(blake3::Hasher);
@@ -46,7 +52,8 @@ pub struct Hit {
 
 /// The cache folder of one site.
 pub struct Cache {
-    dir: PathBuf,
+    /// `None` when `.fangpian-cache` leads outside the site root: then nothing is cached.
+    dir: Option<PathBuf>,
     used: Mutex<HashSet<String>>,
 }
 
@@ -58,35 +65,50 @@ impl Cache {
     /// The cache folder `ROOT/.fangpian-cache/NAME/`.
     pub fn named(root: &Path, name: &str) -> Cache {
         Cache {
-            dir: root.join(".fangpian-cache").join(name),
+            dir: match Boundary::new(root).resolve(".fangpian-cache") {
+                Ok(Resolved::Dir(_) | Resolved::Missing) => {
+                    Some(root.join(".fangpian-cache").join(name))
+                }
+                _ => None,
+            },
             used: Mutex::new(HashSet::new()),
         }
     }
 
-    /// A cached picture without a PDF (a share image).
-    pub fn get_png(&self, key: &str) -> Option<Vec<u8>> {
+    /// The file of a cached picture without a PDF (a share image), for linking into the output.
+    pub fn png_path(&self, key: &str) -> Option<PathBuf> {
+        use std::io::Read;
         let name = format!("{key}.png");
-        let png = std::fs::read(self.dir.join(&name)).ok()?;
-        if !png.starts_with(b"\x89PNG") {
+        let path = self.dir.as_ref()?.join(&name);
+        let mut magic = [0u8; 4];
+        std::fs::File::open(&path)
+            .and_then(|mut f| f.read_exact(&mut magic))
+            .ok()?;
+        if &magic != b"\x89PNG" {
             return None;
         }
         self.mark(name);
-        Some(png)
+        Some(path)
     }
 
     /// Store a picture without a PDF. Errors are ignored, as in [`Cache::put`].
     pub fn put_png(&self, key: &str, png: &[u8]) {
-        if std::fs::create_dir_all(&self.dir).is_err() {
+        let Some(dir) = self.writable_dir() else {
             return;
-        }
+        };
         let name = format!("{key}.png");
-        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, self.dir.join(&name)).is_ok()
-        {
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, dir.join(&name)).is_ok() {
             self.mark(name);
         } else {
             let _ = std::fs::remove_file(&tmp);
         }
+    }
+
+    /// The cache folder, created if need be; `None` when there is none to write to.
+    fn writable_dir(&self) -> Option<&Path> {
+        let dir = self.dir.as_deref()?;
+        std::fs::create_dir_all(dir).ok().map(|_| dir)
     }
 
     fn mark(&self, name: String) {
@@ -98,13 +120,14 @@ impl Cache {
 
     /// The cached PDF of `key`, with `previews` PNGs if asked for; `None` if anything is missing.
     pub fn get(&self, key: &str, previews: Option<usize>) -> Option<Hit> {
-        let pdf = std::fs::read(self.dir.join(format!("{key}.pdf"))).ok()?;
+        let dir = self.dir.as_ref()?;
+        let pdf = std::fs::read(dir.join(format!("{key}.pdf"))).ok()?;
         if !(pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF")) {
             return None;
         }
         let mut pngs = Vec::new();
         for n in 1..=previews.unwrap_or(0) {
-            let png = std::fs::read(self.dir.join(format!("{key}.{n}.png"))).ok()?;
+            let png = std::fs::read(dir.join(format!("{key}.{n}.png"))).ok()?;
             if !png.starts_with(b"\x89PNG") {
                 return None;
             }
@@ -119,9 +142,9 @@ impl Cache {
 
     /// Store a document. Failing to write the cache only costs time later, so errors are ignored.
     pub fn put(&self, key: &str, pdf: &[u8], pngs: &[Vec<u8>]) {
-        if std::fs::create_dir_all(&self.dir).is_err() {
+        let Some(dir) = self.writable_dir() else {
             return;
-        }
+        };
         // Temporary names carry the process id, so that two builds of one site never share one.
         let tag = std::process::id();
         let mut files: Vec<(String, &[u8])> = vec![(format!("{key}.pdf"), pdf)];
@@ -131,9 +154,8 @@ impl Cache {
         // Previews first, the PDF last: `get` trusts a PDF only when its previews are there.
         files.reverse();
         for (name, bytes) in files {
-            let tmp = self.dir.join(format!(".{name}.{tag}.tmp"));
-            if std::fs::write(&tmp, bytes).is_ok()
-                && std::fs::rename(&tmp, self.dir.join(&name)).is_ok()
+            let tmp = dir.join(format!(".{name}.{tag}.tmp"));
+            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, dir.join(&name)).is_ok()
             {
                 self.mark(name);
             } else {
@@ -145,7 +167,7 @@ impl Cache {
     /// Remove the entries this build did not use.
     pub fn prune(&self) {
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+        let Some(Ok(entries)) = self.dir.as_ref().map(std::fs::read_dir) else {
             return;
         };
         for e in entries.flatten() {

@@ -469,6 +469,41 @@ pub(crate) fn fonts_needed(engine: &Engine, value: &Value) -> Result<bool, char>
     Ok(system)
 }
 
+/// The error for a print template that failed while laying out `what` (of `page`): located in the
+/// template for a template error, in the page otherwise; `check` is the hint when the engine gives
+/// none. Other engine errors have their own diagnostics and are passed on as they are here.
+pub(crate) fn template_error(e: engine::Error, what: &str, page: &Page, check: &str) -> Diagnostic {
+    let hint = |hints: Vec<String>| {
+        if hints.is_empty() {
+            check.to_string()
+        } else {
+            hints.join("；")
+        }
+    };
+    match e {
+        engine::Error::Template {
+            file,
+            source,
+            range,
+            message,
+            hints,
+        } => Diagnostic::error(
+            codes::PRINT_TEMPLATE,
+            format!("印刷模板出错（排{what}时）：{message}"),
+        )
+        .at(&file, &source, range)
+        .label("这里")
+        .hint(hint(hints)),
+        engine::Error::Other { message, hints } => {
+            Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{message}"))
+                .in_file(&page.file, &page.source)
+                .hint(hint(hints))
+        }
+        other => Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{other:?}"))
+            .in_file(&page.file, &page.source),
+    }
+}
+
 /// E1702 for character `c`, which no font has, pointing at the first of `places` (file, text) that
 /// holds it.
 pub(crate) fn glyph_error(c: char, what: &str, places: &[(PathBuf, Arc<str>)]) -> Diagnostic {
@@ -922,35 +957,12 @@ impl<'a> Printer<'a> {
             } else {
                 "删减文字（要点最好不超过 4 条、每条不超过 12 个字），或换用更大的纸张 size"
             }),
-            engine::Error::Template {
-                file,
-                source,
-                range,
-                message,
-                hints,
-            } => {
-                let mut d = Diagnostic::error(
-                    codes::PRINT_TEMPLATE,
-                    format!("印刷模板出错（排{what}时）：{message}"),
-                )
-                .at(&file, &source, range)
-                .label("这里");
-                d = d.hint(if hints.is_empty() {
-                    "检查版式模板；模板收到的数据见 README 的「印刷模板」一节".to_string()
-                } else {
-                    hints.join("；")
-                });
-                d
-            }
-            engine::Error::Other { message, hints } => {
-                Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{message}"))
-                    .in_file(&page.file, &page.source)
-                    .hint(if hints.is_empty() {
-                        "检查版式模板".to_string()
-                    } else {
-                        hints.join("；")
-                    })
-            }
+            e @ (engine::Error::Template { .. } | engine::Error::Other { .. }) => template_error(
+                e,
+                &what,
+                page,
+                "检查版式模板；模板收到的数据见 README 的「印刷模板」一节",
+            ),
             engine::Error::Tofu(chars) => {
                 let c = chars.first().copied().unwrap_or('?');
                 self.missing_glyph(w, c)
