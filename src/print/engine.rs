@@ -290,7 +290,9 @@ impl Compiled {
             pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px) / width_pt),
             render_bleed: false,
         };
-        typst_render::render(page, &options).encode_png().ok()
+        let pixmap = typst_render::render(page, &options);
+        let (width, height) = (pixmap.width(), pixmap.height());
+        super::png::encode(&pixmap.take_demultiplied(), width, height).ok()
     }
 }
 

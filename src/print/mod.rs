@@ -7,6 +7,7 @@ pub mod cache;
 pub mod data;
 pub(crate) mod engine;
 pub mod package;
+pub mod png;
 pub mod preflight;
 pub mod variants;
 
@@ -436,6 +437,7 @@ pub(crate) fn load_engine(site: &Site) -> Result<(Engine, String), Vec<Diagnosti
     let mut h = cache::Hasher::new();
     h.str(engine::TYPST_VERSION);
     h.str(env!("CARGO_PKG_VERSION"));
+    h.str(png::FORMAT);
     for t in &templates {
         h.str(&t.name);
         h.str(&t.text);
