@@ -326,44 +326,132 @@ fn key_units(key: u32) -> Vec<u16> {
     }
 }
 
-/// All documents that hold one gram, in document order.
+/// All documents that hold one gram, in document order, kept compact while the index is built (a
+/// number takes one or two bytes instead of four: the postings of 10,000 pages are ~20 million
+/// numbers). Lists are LEB128 varints of deltas of *n + 1*, so that no value is 0:
+/// - `docs`, `head`: the documents (head: those with the gram in the title or warning signs);
+/// - `positions` (bigrams): per document its delta, then its positions (the first + 1, then
+///   deltas); a 0 separates documents.
 #[derive(Default)]
 struct Postings {
-    docs: Vec<u32>,
-    head: Vec<u32>,
-    /// For bigrams, flat: document, number of positions, the positions; again for the next document.
-    positions: Vec<u32>,
-    /// Index in `positions` of the current document's count.
-    count_at: usize,
+    docs: Vec<u8>,
+    head: Vec<u8>,
+    positions: Vec<u8>,
+    /// The last document added, last head document and last position in it, each + 1 (0: none).
+    last_doc: u32,
+    last_head: u32,
+    last_pos: u32,
+    n_docs: u32,
+    n_head: u32,
+    n_pos: u32,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The varints of `bytes`, in order.
+fn varints(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut n = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = *bytes.get(at)?;
+            at += 1;
+            n |= u32::from(b & 0x7F) << shift;
+            if b < 0x80 {
+                return Some(n);
+            }
+            shift += 7;
+        }
+    })
+}
+
+/// Bytes of the varint of `n`.
+fn varint_len(n: u32) -> usize {
+    (32 - n.max(1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// `list`, which ended at `last` (+ 1), continued by `more`, a list of its own: `more`'s first
+/// value (absolute) becomes a delta from `last`.
+fn append_list(list: &mut Vec<u8>, last: u32, more: &[u8]) {
+    let Some(first) = varints(more).next() else {
+        return;
+    };
+    put_varint(list, first - last);
+    list.extend_from_slice(&more[varint_len(first)..]);
 }
 
 impl Postings {
     /// Record one occurrence at `pos` in document `d` (documents in order, positions ascending
     /// within a document). Only a document's first occurrence decides whether it is in the head.
     fn add(&mut self, d: u32, in_head: bool, pos: Option<u32>) {
-        if self.docs.last() != Some(&d) {
-            self.docs.push(d);
+        let dv = d + 1;
+        if self.last_doc != dv {
+            put_varint(&mut self.docs, dv - self.last_doc);
+            self.n_docs += 1;
             if in_head {
-                self.head.push(d);
+                put_varint(&mut self.head, dv - self.last_head);
+                self.last_head = dv;
+                self.n_head += 1;
             }
             if pos.is_some() {
-                self.count_at = self.positions.len() + 1;
-                self.positions.extend([d, 0]);
+                if !self.positions.is_empty() {
+                    self.positions.push(0);
+                }
+                put_varint(&mut self.positions, dv - self.last_doc);
+                self.last_pos = 0;
             }
+            self.last_doc = dv;
         }
         if let Some(p) = pos {
-            self.positions[self.count_at] += 1;
-            self.positions.push(p);
+            put_varint(&mut self.positions, p + 1 - self.last_pos);
+            self.last_pos = p + 1;
+            self.n_pos += 1;
         }
+    }
+
+    /// Continue these postings with those of later documents.
+    fn extend(&mut self, more: Postings) {
+        if more.n_docs == 0 {
+            return;
+        }
+        append_list(&mut self.docs, self.last_doc, &more.docs);
+        append_list(&mut self.head, self.last_head, &more.head);
+        if !more.positions.is_empty() {
+            if !self.positions.is_empty() {
+                self.positions.push(0);
+            }
+            append_list(&mut self.positions, self.last_doc, &more.positions);
+        }
+        self.last_doc = more.last_doc;
+        if more.n_head > 0 {
+            self.last_head = more.last_head;
+        }
+        self.n_docs += more.n_docs;
+        self.n_head += more.n_head;
+        self.n_pos += more.n_pos;
     }
 
     /// Estimated bytes of its postings line (about 2 per number): chooses the shard counts.
     fn post_bytes(&self) -> usize {
-        8 + 2 * (self.docs.len() + self.head.len())
+        8 + 2 * (self.n_docs + self.n_head) as usize
     }
 
+    /// Estimated bytes of its positions line: a document and a count per document, and the
+    /// positions.
     fn pos_bytes(&self) -> usize {
-        8 + 2 * self.positions.len()
+        let docs = if self.positions.is_empty() {
+            0
+        } else {
+            self.n_docs
+        };
+        8 + 2 * (2 * docs + self.n_pos) as usize
     }
 }
 
@@ -382,40 +470,42 @@ fn base36(mut n: u32, out: &mut Vec<u8>) {
     out.extend_from_slice(&buf[i..]);
 }
 
-fn deltas(list: &[u32], sep: u8, out: &mut Vec<u8>) {
-    let mut prev = 0;
-    for (k, &n) in list.iter().enumerate() {
+/// Values of a `Postings` list (deltas of n + 1; the first absolute) as base-36 deltas of n joined
+/// by `sep`.
+fn list_line(values: impl Iterator<Item = u32>, sep: u8, out: &mut Vec<u8>) {
+    for (k, v) in values.enumerate() {
         if k > 0 {
             out.push(sep);
         }
-        base36(n - prev, out);
-        prev = n;
+        base36(if k == 0 { v - 1 } else { v }, out);
     }
 }
 
+/// `gram TAB docs TAB head-docs`.
 fn postings_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
     out.extend_from_slice(gram.as_bytes());
     out.push(b'\t');
-    deltas(&p.docs, b',', out);
+    list_line(varints(&p.docs), b',', out);
     out.push(b'\t');
-    deltas(&p.head, b',', out);
+    list_line(varints(&p.head), b',', out);
     out.push(b'\n');
 }
 
+/// `gram TAB doc:pos.pos;doc:pos…`: documents as base-36 deltas, each document's positions as
+/// base-36 deltas from 0.
 fn positions_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
     out.extend_from_slice(gram.as_bytes());
     out.push(b'\t');
-    let (mut prev, mut at) = (0, 0);
-    while at < p.positions.len() {
-        let (d, n) = (p.positions[at], p.positions[at + 1] as usize);
-        if at > 0 {
+    let mut values = varints(&p.positions);
+    let mut first = true;
+    while let Some(doc) = values.next() {
+        if !first {
             out.push(b';');
         }
-        base36(d - prev, out);
-        prev = d;
+        base36(if first { doc - 1 } else { doc }, out);
+        first = false;
         out.push(b':');
-        deltas(&p.positions[at + 2..at + 2 + n], b'.', out);
-        at += 2 + n;
+        list_line(values.by_ref().take_while(|&v| v != 0), b'.', out);
     }
     out.push(b'\n');
 }
@@ -438,7 +528,10 @@ struct Folded {
 fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
     const NONE: u32 = u32::MAX;
     let mut single = vec![NONE; 1 << 16];
-    let mut pairs: KeyMap<u32> = KeyMap::default();
+    // Sized once for the bigrams a text of this length has (about one new one in six characters),
+    // instead of growing by rehashing.
+    let units: usize = texts.iter().map(|t| t.units.len()).sum();
+    let mut pairs: KeyMap<u32> = KeyMap::with_capacity_and_hasher(units / 6, Default::default());
     let mut grams: Vec<(u32, Postings)> = Vec::new();
     let slot = |grams: &mut Vec<(u32, Postings)>, at: &mut u32, key: u32| {
         if *at == NONE {
@@ -464,8 +557,17 @@ fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
             }
         }
     }
-    grams.sort_unstable_by_key(|g| g.0);
-    grams
+    // Sort small (key, slot) pairs, then move each gram once into its place.
+    let mut order: Vec<(u32, u32)> = grams
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.0, i as u32))
+        .collect();
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|(key, i)| (key, std::mem::take(&mut grams[i as usize].1)))
+        .collect()
 }
 
 /// Merge the postings of consecutive runs of documents (each sorted by key) into one list sorted by
@@ -487,9 +589,7 @@ fn merge(runs: Vec<Vec<(u32, Postings)>>) -> Vec<(u32, Postings)> {
                     std::cmp::Ordering::Greater => b.next(),
                     std::cmp::Ordering::Equal => {
                         a.next().zip(b.next()).map(|((key, mut p), (_, q))| {
-                            p.docs.extend(q.docs);
-                            p.head.extend(q.head);
-                            p.positions.extend(q.positions);
+                            p.extend(q);
                             (key, p)
                         })
                     }
@@ -576,6 +676,16 @@ fn write_shards(
         .collect()
 }
 
+/// The first line of a document's text file (`t/N.txt`).
+#[derive(serde::Serialize)]
+struct TextMeta<'a> {
+    d: &'a Option<String>,
+    h: usize,
+    k: &'a str,
+    t: &'a str,
+    u: &'a str,
+}
+
 /// Write the index of `docs` into `sink`. Returns the write errors.
 pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
     let grams = Grams::build(docs);
@@ -599,15 +709,17 @@ pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
         .par_iter()
         .enumerate()
         .filter_map(|(i, d)| {
-            let meta = serde_json::json!({
-                "u": d.path, "t": d.title, "k": d.kind, "d": d.date, "h": d.head,
-            });
-            let meta = format!("{meta}\n");
-            sink.write_parts(
-                &format!("{DIR}/t/{i}.txt"),
-                &[meta.as_bytes(), d.text.as_bytes()],
-            )
-            .err()
+            let mut meta = serde_json::to_vec(&TextMeta {
+                d: &d.date,
+                h: d.head,
+                k: d.kind,
+                t: &d.title,
+                u: &d.path,
+            })
+            .unwrap_or_default();
+            meta.push(b'\n');
+            sink.write_parts(&format!("{DIR}/t/{i}.txt"), &[&meta, d.text.as_bytes()])
+                .err()
         })
         .collect();
     errs.extend(texts);
@@ -669,6 +781,37 @@ mod tests {
         assert_eq!(html_text(html), "识别要点\n拨打反诈专线 96110&报警\n不转账");
     }
 
+    /// Documents, head documents and positions.
+    type Plain = (Vec<u32>, Vec<u32>, Vec<u32>);
+
+    /// The documents, head documents and positions of `p` as plain numbers, positions flat:
+    /// document, number of positions, the positions; again for the next document.
+    fn decoded(p: &Postings) -> Plain {
+        let absolute = |list: &[u8]| -> Vec<u32> {
+            varints(list)
+                .scan(0, |acc, v| {
+                    *acc += v;
+                    Some(*acc - 1)
+                })
+                .collect()
+        };
+        let mut flat = Vec::new();
+        let mut values = varints(&p.positions);
+        let mut doc = 0;
+        while let Some(v) = values.next() {
+            doc += v;
+            let mut pos: Vec<u32> = Vec::new();
+            let mut at = 0;
+            for v in values.by_ref().take_while(|&v| v != 0) {
+                at += v;
+                pos.push(at - 1);
+            }
+            flat.extend([doc - 1, pos.len() as u32]);
+            flat.extend(pos);
+        }
+        (absolute(&p.docs), absolute(&p.head), flat)
+    }
+
     #[test]
     fn runs_of_documents_merge_into_the_postings_of_all() {
         let texts: Vec<Folded> = [
@@ -684,10 +827,8 @@ mod tests {
             head: 2,
         })
         .collect();
-        let flat = |g: &[(u32, Postings)]| -> Vec<(u32, Vec<u32>, Vec<u32>, Vec<u32>)> {
-            g.iter()
-                .map(|(k, p)| (*k, p.docs.clone(), p.head.clone(), p.positions.clone()))
-                .collect()
+        let flat = |g: &[(u32, Postings)]| -> Vec<(u32, Plain)> {
+            g.iter().map(|(k, p)| (*k, decoded(p))).collect()
         };
         let whole = flat(&postings(&texts, 0));
         for cuts in [vec![1], vec![2, 3], vec![1, 2, 4]] {
@@ -718,15 +859,18 @@ mod tests {
         assert!(find("ab").is_some());
         assert!(find("局局").is_none(), "newline separates");
         assert!(find("局长").is_none(), "punctuation separates");
-        let an = &find("安局").unwrap().1;
-        assert_eq!((an.docs.clone(), an.head.clone()), (vec![0], vec![0]));
-        assert_eq!(an.positions, vec![0, 1, 1], "document 0, one position: 1");
-        let ab = &find("ab").unwrap().1;
-        assert_eq!((ab.head.len(), ab.positions.clone()), (0, vec![0, 1, 7]));
-        let ju = &find("局").unwrap().1;
-        assert_eq!((ju.docs.clone(), ju.head.clone()), (vec![0], vec![0]));
-        assert!(
-            ju.positions.is_empty(),
+        let an = decoded(&find("安局").unwrap().1);
+        assert_eq!(
+            an,
+            (vec![0], vec![0], vec![0, 1, 1]),
+            "document 0, one position: 1"
+        );
+        let ab = decoded(&find("ab").unwrap().1);
+        assert_eq!(ab, (vec![0], vec![], vec![0, 1, 7]));
+        let ju = decoded(&find("局").unwrap().1);
+        assert_eq!(
+            ju,
+            (vec![0], vec![0], vec![]),
             "single characters keep no positions"
         );
     }
@@ -747,8 +891,9 @@ mod tests {
             .find(|x| key_units(x.0) == u("公安"))
             .map(|x| &x.1)
             .unwrap();
-        assert_eq!(ga.docs, vec![0, 2]);
-        assert_eq!(ga.positions, vec![0, 2, 0, 2, 2, 1, 1]);
+        let (docs, _, positions) = decoded(ga);
+        assert_eq!(docs, vec![0, 2]);
+        assert_eq!(positions, vec![0, 2, 0, 2, 2, 1, 1]);
         let mut line = Vec::new();
         positions_line("公安", ga, &mut line);
         let line = String::from_utf8(line).unwrap();
@@ -757,9 +902,21 @@ mod tests {
 
     #[test]
     fn base36_deltas() {
+        let mut p = Postings::default();
+        for d in [3, 4, 40, 1336] {
+            p.add(d, d > 100, None);
+        }
         let mut s = Vec::new();
-        deltas(&[3, 4, 40, 1336], b',', &mut s);
-        assert_eq!(s, b"3,1,10,100");
+        postings_line("x", &p, &mut s);
+        assert_eq!(s, b"x\t3,1,10,100\t114\n");
+        // Positions past one varint byte, in two documents.
+        let mut q = Postings::default();
+        for (d, pos) in [(7, 0), (7, 130), (7, 20_000), (300, 5)] {
+            q.add(d, false, Some(pos));
+        }
+        let mut s = Vec::new();
+        positions_line("xy", &q, &mut s);
+        assert_eq!(s, b"xy\t7:0.3m.fby;85:5\n");
     }
 
     #[test]
