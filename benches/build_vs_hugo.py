@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Full-build speed and memory of fangpian against Hugo on the shared benchmark corpus.
 
-Usage: benches/build_vs_hugo.py [N ...] [--runs R] [--rebuild]   (defaults: N = 1000 10000, R = 7)
+Usage: benches/build_vs_hugo.py [N ...] [--runs R] [--rebuild] [--fangpian BIN]
+(defaults: N = 1000 10000, R = 7, BIN = target/release/fangpian)
 
 For each N: generates the corpus (../shared/bench/gen_corpus.py), then times, interleaved in one run,
 `fangpian build --root OUTDIR/fangpian` (release binary) and `hugo --minify` on OUTDIR/hugo (the real
@@ -102,12 +103,13 @@ def main():
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--rebuild", action="store_true", help="also time a rebuild after a one-page edit")
+    ap.add_argument("--fangpian", default=FANGPIAN, help="the fangpian binary (default: the release build)")
     a = ap.parse_args()
-    if not os.path.exists(FANGPIAN):
+    if not os.path.exists(a.fangpian):
         sys.exit("build the release binary first: cargo build --release")
     hugo = hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-    print(f"fangpian: {FANGPIAN}\nhugo: {version} ({hugo})\ncores: {os.cpu_count()}, sources and output on {TMPFS}, "
+    print(f"fangpian: {a.fangpian}\nhugo: {version} ({hugo})\ncores: {os.cpu_count()}, sources and output on {TMPFS}, "
           f"1 warm-up + {a.runs} runs each, interleaved\n")
     rows = []
     for n in a.sizes:
@@ -116,7 +118,7 @@ def main():
         subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
         f_out = os.path.join(TMPFS, f"fangpian-bench-out-{n}")
         h_out = os.path.join(TMPFS, f"hugo-bench-out-{n}")
-        f_cmd = [FANGPIAN, "build", "--root", os.path.join(corpus, "fangpian"), "--out", f_out, "--force"]
+        f_cmd = [a.fangpian, "build", "--root", os.path.join(corpus, "fangpian"), "--out", f_out, "--force"]
         h_cmd = [hugo, "--minify", "--quiet", "--source", os.path.join(corpus, "hugo"), "--destination", h_out,
                  "--cleanDestinationDir"]
         samples = {"fangpian": [], "hugo": []}
