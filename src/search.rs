@@ -528,10 +528,7 @@ struct Folded {
 fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
     const NONE: u32 = u32::MAX;
     let mut single = vec![NONE; 1 << 16];
-    // Sized once for the bigrams a text of this length has (about one new one in six characters),
-    // instead of growing by rehashing.
-    let units: usize = texts.iter().map(|t| t.units.len()).sum();
-    let mut pairs: KeyMap<u32> = KeyMap::with_capacity_and_hasher(units / 6, Default::default());
+    let mut pairs: KeyMap<u32> = KeyMap::default();
     let mut grams: Vec<(u32, Postings)> = Vec::new();
     let slot = |grams: &mut Vec<(u32, Postings)>, at: &mut u32, key: u32| {
         if *at == NONE {
@@ -557,17 +554,8 @@ fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
             }
         }
     }
-    // Sort small (key, slot) pairs, then move each gram once into its place.
-    let mut order: Vec<(u32, u32)> = grams
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.0, i as u32))
-        .collect();
-    order.sort_unstable();
-    order
-        .into_iter()
-        .map(|(key, i)| (key, std::mem::take(&mut grams[i as usize].1)))
-        .collect()
+    grams.sort_unstable_by_key(|g| g.0);
+    grams
 }
 
 /// Merge the postings of consecutive runs of documents (each sorted by key) into one list sorted by
