@@ -279,6 +279,7 @@ pub fn write_web(
     crate::timing::mark("channel files written");
     if also.feeds {
         errs.extend(write_feeds(&loaded.site, &loaded.bodies, sink));
+        crate::timing::mark("feeds written");
     }
     if also.search {
         errs.extend(crate::search::write(&loaded.site, &loaded.bodies, sink));

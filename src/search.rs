@@ -318,12 +318,34 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
-fn key_units(key: u32) -> Vec<u16> {
+/// The UTF-16 units of a gram's key (one character or two), without allocating.
+fn key_units(key: u32) -> KeyUnits {
     if key > 0xFFFF {
-        vec![(key >> 16) as u16, key as u16]
+        KeyUnits([(key >> 16) as u16, key as u16], 2)
     } else {
-        vec![key as u16]
+        KeyUnits([key as u16, 0], 1)
     }
+}
+
+struct KeyUnits([u16; 2], usize);
+
+impl std::ops::Deref for KeyUnits {
+    type Target = [u16];
+    fn deref(&self) -> &[u16] {
+        &self.0[..self.1]
+    }
+}
+
+/// A gram's text, written into `buf`.
+fn gram_text(key: u32, buf: &mut [u8; 8]) -> &str {
+    let mut len = 0;
+    for c in char::decode_utf16(key_units(key).iter().copied()) {
+        len += c
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+            .encode_utf8(&mut buf[len..])
+            .len();
+    }
+    std::str::from_utf8(&buf[..len]).unwrap_or_default()
 }
 
 /// All documents that hold one gram, in document order, kept compact while the index is built (a
@@ -657,7 +679,7 @@ fn write_shards(
             let mut text = Vec::new();
             for r in refs {
                 let (key, post) = &grams.grams[r as usize];
-                line(&String::from_utf16_lossy(&key_units(*key)), post, &mut text);
+                line(gram_text(*key, &mut [0; 8]), post, &mut text);
             }
             sink.write(&format!("{DIR}/{dir}/{n}.txt"), &text).err()
         })
@@ -842,7 +864,7 @@ mod tests {
             head: 3,
         };
         let grams = Grams::build(&[doc]);
-        let find = |g: &str| grams.all().find(|x| key_units(x.0) == u(g));
+        let find = |g: &str| grams.all().find(|x| *key_units(x.0) == *u(g));
         assert!(find("安局").is_some());
         assert!(find("ab").is_some());
         assert!(find("局局").is_none(), "newline separates");
@@ -876,7 +898,7 @@ mod tests {
         let grams = Grams::build(&[doc("公安公安"), doc("无关"), doc("找公安")]);
         let ga = grams
             .all()
-            .find(|x| key_units(x.0) == u("公安"))
+            .find(|x| *key_units(x.0) == *u("公安"))
             .map(|x| &x.1)
             .unwrap();
         let (docs, _, positions) = decoded(ga);
