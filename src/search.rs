@@ -115,17 +115,14 @@ pub fn html_text(html: &str) -> String {
         let name = &bare[..end];
         let is = |n: &str| name.eq_ignore_ascii_case(n);
         let closing = tag.starts_with('/');
+        // Elements whose content is not text.
+        let hidden = ["svg", "script", "style"].into_iter().find(|n| is(n));
         match skip {
             Some(s) if closing && is(s) => skip = None,
             Some(_) => {}
-            None if !closing && (is("svg") || is("script") || is("style")) => {
+            None if !closing && hidden.is_some() => {
                 if !tag.ends_with('/') {
-                    skip = Some(
-                        ["svg", "script", "style"]
-                            .into_iter()
-                            .find(|n| is(n))
-                            .unwrap_or("style"),
-                    );
+                    skip = hidden;
                 }
             }
             None => {
@@ -686,7 +683,8 @@ fn write_shards(
         .collect()
 }
 
-/// The first line of a document's text file (`t/N.txt`).
+/// The first line of a document's text file (`t/N.txt`). Fields in name order, as the index has
+/// always written them (the same bytes for the same site).
 #[derive(serde::Serialize)]
 struct TextMeta<'a> {
     d: &'a Option<String>,

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 
-use crate::boundary::{Boundary, Resolved};
+use crate::print::cache::{site_cache, write_atomic};
 
 /// An ASCII slug for a URL segment: lowercase letters, digits and `-`. A run of Chinese characters becomes
 /// its pinyin without spaces or tones, other letters and symbols separate words, emoji-only names become
@@ -111,7 +111,8 @@ fn is_reading(s: &str) -> bool {
 /// The first line of the readings file: the file's format and the phrase dictionary's version (a new
 /// dictionary may read a phrase differently, so its readings start afresh).
 const READINGS_HEADER: &str = "fangpian pinyin readings 1, pinyin-converter 0.1.0";
-const READINGS_FILE: &str = ".fangpian-cache/pinyin.txt";
+/// The readings file, in the site's cache folder.
+const READINGS_FILE: &str = "pinyin.txt";
 
 /// Readings of polyphone runs known to this process: loaded from the site's cache, or read from the
 /// phrase dictionary. `used` are the runs this process asked for, `added` whether any was new.
@@ -144,18 +145,11 @@ fn remember(run: &str, read: &str) {
     r.added = true;
 }
 
-/// The readings file of the site at `root`, unless its cache folder leads outside the root.
-fn readings_path(root: &Path) -> Option<std::path::PathBuf> {
-    match Boundary::new(root).resolve(".fangpian-cache") {
-        Ok(Resolved::Dir(_) | Resolved::Missing) => Some(root.join(READINGS_FILE)),
-        _ => None,
-    }
-}
-
 /// Load the readings remembered by earlier builds of the site at `root` (a missing, unreadable or
 /// outdated file is simply not used).
 pub fn load_readings(root: &Path) {
-    let Some(text) = readings_path(root).and_then(|p| std::fs::read_to_string(p).ok()) else {
+    let file = site_cache(root).map(|d| d.join(READINGS_FILE));
+    let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) else {
         return;
     };
     let mut lines = text.lines();
@@ -173,7 +167,7 @@ pub fn load_readings(root: &Path) {
 }
 
 /// Write the readings this process used back to the site's cache when any was new or any remembered
-/// one went unused, to a temporary name first. Failing only costs time in the next build.
+/// one went unused ([`write_atomic`]). Failing only costs time in the next build.
 pub fn save_readings(root: &Path) {
     let mut guard = readings();
     let Some(r) = guard.as_mut() else {
@@ -188,21 +182,16 @@ pub fn save_readings(root: &Path) {
         .filter_map(|run| Some(format!("{run}\t{}\n", r.known.get(run)?)))
         .collect();
     lines.sort();
-    r.added = false;
+    // What was written is what the next build will know.
+    let Readings { known, used, added } = r;
+    known.retain(|run, _| used.contains(run));
+    *added = false;
     drop(guard);
-    let Some(path) = readings_path(root) else {
+    let Some(dir) = site_cache(root).filter(|d| std::fs::create_dir_all(d).is_ok()) else {
         return;
     };
     let text = format!("{READINGS_HEADER}\n{}", lines.concat());
-    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-    let ok = path
-        .parent()
-        .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
-        && std::fs::write(&tmp, text).is_ok()
-        && std::fs::rename(&tmp, &path).is_ok();
-    if !ok {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    write_atomic(&dir, READINGS_FILE, text.as_bytes());
 }
 
 /// Whether `c` is punctuation in any script (`！`, `。`, `、`, `…`).

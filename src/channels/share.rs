@@ -246,8 +246,20 @@ impl Cards<'_> {
                 };
                 d.hint("分享图要在手机上一眼看清：标题最好不超过 24 个字，每条提醒不超过 20 个字")
             }
-            e @ (engine::Error::Template { .. } | engine::Error::Other { .. }) => {
-                crate::print::template_error(e, &what(page), page, "检查主题的 print/share.typ")
+            engine::Error::Template {
+                file,
+                source,
+                range,
+                message,
+                hints,
+            } => crate::print::template_error(
+                &what(page),
+                page,
+                (message, hints, Some((file, source, range))),
+                SHARE_CHECK,
+            ),
+            engine::Error::Other { message, hints } => {
+                crate::print::template_error(&what(page), page, (message, hints, None), SHARE_CHECK)
             }
             engine::Error::Tofu(chars) => {
                 self.glyph_error(page, chars.first().copied().unwrap_or('?'))
@@ -255,6 +267,9 @@ impl Cards<'_> {
         }
     }
 }
+
+/// The hint for a card that failed to lay out when the engine gives none.
+const SHARE_CHECK: &str = "检查主题的 print/share.typ";
 
 /// "分享图「…」" for messages.
 fn what(page: &Page) -> String {

@@ -7,13 +7,35 @@
 //! hard-linked into the output when it is on the same file system (entries are only ever replaced
 //! by renaming, never rewritten in place, so a linked output file never changes under a published
 //! site). A `.fangpian-cache` that leads outside the site root (a symbolic link) is never read or
-//! written: the build then caches nothing.
+//! written: the build then caches nothing. [`site_cache`] and [`write_atomic`] serve every cache in
+//! that folder (the slug module's pinyin readings too).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::boundary::{Boundary, Resolved};
+
+/// The site's cache folder `ROOT/.fangpian-cache`, or `None` when it leads outside the root (then
+/// nothing is cached).
+pub fn site_cache(root: &Path) -> Option<PathBuf> {
+    match Boundary::new(root).resolve(".fangpian-cache") {
+        Ok(Resolved::Dir(_) | Resolved::Missing) => Some(root.join(".fangpian-cache")),
+        _ => None,
+    }
+}
+
+/// Write `bytes` as `dir/name` through a temporary name carrying the process id (so that two builds
+/// never share one, and a killed build never leaves half a file). Returns whether it worked; a
+/// failed write leaves nothing behind.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> bool {
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let ok = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, dir.join(name)).is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    ok
+}
 
 /// A content hash (BLAKE3) fed field by field; each field is length-prefixed.
 pub struct Hasher(blake3::Hasher);
@@ -65,12 +87,7 @@ impl Cache {
     /// The cache folder `ROOT/.fangpian-cache/NAME/`.
     pub fn named(root: &Path, name: &str) -> Cache {
         Cache {
-            dir: match Boundary::new(root).resolve(".fangpian-cache") {
-                Ok(Resolved::Dir(_) | Resolved::Missing) => {
-                    Some(root.join(".fangpian-cache").join(name))
-                }
-                _ => None,
-            },
+            dir: site_cache(root).map(|d| d.join(name)),
             used: Mutex::new(HashSet::new()),
         }
     }
@@ -97,11 +114,8 @@ impl Cache {
             return;
         };
         let name = format!("{key}.png");
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, png).is_ok() && std::fs::rename(&tmp, dir.join(&name)).is_ok() {
+        if write_atomic(dir, &name, png) {
             self.mark(name);
-        } else {
-            let _ = std::fs::remove_file(&tmp);
         }
     }
 
@@ -145,8 +159,6 @@ impl Cache {
         let Some(dir) = self.writable_dir() else {
             return;
         };
-        // Temporary names carry the process id, so that two builds of one site never share one.
-        let tag = std::process::id();
         let mut files: Vec<(String, &[u8])> = vec![(format!("{key}.pdf"), pdf)];
         for (n, png) in pngs.iter().enumerate() {
             files.push((format!("{key}.{}.png", n + 1), png));
@@ -154,12 +166,8 @@ impl Cache {
         // Previews first, the PDF last: `get` trusts a PDF only when its previews are there.
         files.reverse();
         for (name, bytes) in files {
-            let tmp = dir.join(format!(".{name}.{tag}.tmp"));
-            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, dir.join(&name)).is_ok()
-            {
+            if write_atomic(dir, &name, bytes) {
                 self.mark(name);
-            } else {
-                let _ = std::fs::remove_file(&tmp);
             }
         }
     }

@@ -471,39 +471,37 @@ pub(crate) fn fonts_needed(engine: &Engine, value: &Value) -> Result<bool, char>
     Ok(system)
 }
 
-/// The error for a print template that failed while laying out `what` (of `page`): located in the
-/// template for a template error, in the page otherwise; `check` is the hint when the engine gives
-/// none. Other engine errors have their own diagnostics and are passed on as they are here.
-pub(crate) fn template_error(e: engine::Error, what: &str, page: &Page, check: &str) -> Diagnostic {
-    let hint = |hints: Vec<String>| {
-        if hints.is_empty() {
-            check.to_string()
-        } else {
-            hints.join("；")
-        }
+/// The hint for a failed layout when the engine gives none.
+const TEMPLATE_CHECK: &str = "检查版式模板；模板收到的数据见 README 的「印刷模板」一节";
+
+/// Where a template failure happened: a place in a template file, or none.
+pub(crate) type TemplatePlace = Option<(PathBuf, Arc<str>, std::ops::Range<usize>)>;
+
+/// The error for a print template that failed while laying out `what` (of `page`): located at
+/// `place` in the template when there is one, in the page otherwise; `check` is the hint when the
+/// engine gives none.
+pub(crate) fn template_error(
+    what: &str,
+    page: &Page,
+    (message, hints, place): (String, Vec<String>, TemplatePlace),
+    check: &str,
+) -> Diagnostic {
+    let hint = if hints.is_empty() {
+        check.to_string()
+    } else {
+        hints.join("；")
     };
-    match e {
-        engine::Error::Template {
-            file,
-            source,
-            range,
-            message,
-            hints,
-        } => Diagnostic::error(
+    match place {
+        Some((file, source, range)) => Diagnostic::error(
             codes::PRINT_TEMPLATE,
             format!("印刷模板出错（排{what}时）：{message}"),
         )
         .at(&file, &source, range)
-        .label("这里")
-        .hint(hint(hints)),
-        engine::Error::Other { message, hints } => {
-            Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{message}"))
-                .in_file(&page.file, &page.source)
-                .hint(hint(hints))
-        }
-        other => Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{other:?}"))
+        .label("这里"),
+        None => Diagnostic::error(codes::PRINT_TEMPLATE, format!("排{what}时出错：{message}"))
             .in_file(&page.file, &page.source),
     }
+    .hint(hint)
 }
 
 /// E1702 for character `c`, which no font has, pointing at the first of `places` (file, text) that
@@ -959,12 +957,21 @@ impl<'a> Printer<'a> {
             } else {
                 "删减文字（要点最好不超过 4 条、每条不超过 12 个字），或换用更大的纸张 size"
             }),
-            e @ (engine::Error::Template { .. } | engine::Error::Other { .. }) => template_error(
-                e,
+            engine::Error::Template {
+                file,
+                source,
+                range,
+                message,
+                hints,
+            } => template_error(
                 &what,
                 page,
-                "检查版式模板；模板收到的数据见 README 的「印刷模板」一节",
+                (message, hints, Some((file, source, range))),
+                TEMPLATE_CHECK,
             ),
+            engine::Error::Other { message, hints } => {
+                template_error(&what, page, (message, hints, None), TEMPLATE_CHECK)
+            }
             engine::Error::Tofu(chars) => {
                 let c = chars.first().copied().unwrap_or('?');
                 self.missing_glyph(w, c)

@@ -28,20 +28,23 @@ pub fn encode(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Enco
             encoder.set_color(png::ColorType::Indexed);
             let rgb: Vec<u8> = palette
                 .iter()
-                .flat_map(|c| c.to_be_bytes()[..3].to_vec())
+                .flat_map(|c| {
+                    let [r, g, b, _] = c.to_be_bytes();
+                    [r, g, b]
+                })
                 .collect();
             encoder.set_palette(rgb);
             let alpha: Vec<u8> = palette.iter().map(|c| c.to_be_bytes()[3]).collect();
             if alpha.iter().any(|&a| a != 255) {
                 encoder.set_trns(alpha);
             }
-            let mut last = (pixels.first().copied().unwrap_or(0), 0);
-            last.1 = index.get(&last.0).copied().unwrap_or(0);
+            // Looked up once per run of one colour.
+            let mut last: (Option<u32>, u8) = (None, 0);
             let data: Vec<u8> = pixels
                 .iter()
                 .map(|&c| {
-                    if c != last.0 {
-                        last = (c, index.get(&c).copied().unwrap_or(0));
+                    if last.0 != Some(c) {
+                        last = (Some(c), index.get(&c).copied().unwrap_or(0));
                     }
                     last.1
                 })
