@@ -172,6 +172,10 @@ pub struct Staging {
     /// Every file written, relative to `dir` (normalised as by [`path_under`]): the list that lets
     /// the previous site be deleted without walking it (see [`remove_known_tree`]).
     written: Mutex<Vec<String>>,
+    /// The folders of the staging tree made so far (relative, normalised): a file in a known folder
+    /// is created without first asking the file system for its parents again (two system calls
+    /// less for each of the ~9,000 search shards or 5,000 share images of a large site).
+    folders: Mutex<HashSet<String>>,
     /// Warnings about the output folder (temporary folders that could not be deleted).
     warnings: Vec<Diagnostic>,
     /// Held until the build is over: one build at a time per output folder. Declared last so it is
@@ -332,6 +336,7 @@ impl Staging {
             out: out_abs,
             done: false,
             written: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
             warnings,
             _lock: lock,
         })
@@ -370,12 +375,31 @@ impl Staging {
         std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    fn record(&self, rel: &str) {
+    /// Note that `rel` is written and make its folder, unless an earlier file made it. Returns the
+    /// file's path.
+    fn record(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let norm = segments(rel).collect::<Vec<_>>().join("/");
+        let folder = norm.rsplit_once('/').map(|(f, _)| f.to_string());
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(norm);
+        let p = path_under(&self.dir, rel);
+        let Some(folder) = folder else {
+            return Ok(p);
+        };
+        if self.folders_made().contains(&folder) {
+            return Ok(p);
+        }
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+        }
+        self.folders_made().insert(folder);
+        Ok(p)
+    }
+
+    fn folders_made(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.folders.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -390,26 +414,23 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        self.record(rel);
-        write_under(&self.dir, rel, parts)
+        let p = self.record(rel)?;
+        let mut f = std::fs::File::create(&p).map_err(|e| io_error(&p, e))?;
+        write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        self.record(rel);
-        copy_under(&self.dir, rel, src)
+        let p = self.record(rel)?;
+        copy_to(src, &p)
     }
 
     fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        self.record(rel);
-        let p = path_under(&self.dir, rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-        }
+        let p = self.record(rel)?;
         // Another file system (or one without hard links): copy.
         if std::fs::hard_link(src, &p).is_ok() {
             return Ok(());
         }
-        copy_under(&self.dir, rel, src)
+        copy_to(src, &p)
     }
 }
 
@@ -470,15 +491,6 @@ fn segments(rel: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty() && *s != "." && *s != "..")
 }
 
-fn write_under(dir: &Path, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-    let p = path_under(dir, rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-    }
-    let mut f = std::fs::File::create(&p).map_err(|e| io_error(&p, e))?;
-    write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))
-}
-
 /// Write the concatenation of `parts`: one `writev` for all of them; a short write (rare) goes on
 /// part by part.
 fn write_all_parts(f: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
@@ -496,14 +508,10 @@ fn write_all_parts(f: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()
     Ok(())
 }
 
-fn copy_under(dir: &Path, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-    let p = path_under(dir, rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-    }
-    std::fs::copy(src, &p)
+fn copy_to(src: &Path, p: &Path) -> Result<(), Diagnostic> {
+    std::fs::copy(src, p)
         .map(|_| ())
-        .map_err(|e| io_error(&p, e))
+        .map_err(|e| io_error(p, e))
 }
 
 /// Delete a whole output tree using every core: a previous site of 10,000 pages is 20,000 files and
