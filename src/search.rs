@@ -10,15 +10,16 @@
 //! word characters is a substring of a page exactly when its bigrams occur at consecutive positions.
 //!
 //! Files under `search/` (the client finds a gram's shard with the same hash, [`shard_of`]):
-//! - `index.json`: `{"v":1,"n":documents,"s":posting shards,"p":position shards}`;
+//! - `index.json`: `{"v":2,"n":documents,"s":posting shards,"p":position shards}`;
 //! - `s/N.txt`: one line per gram: `gram TAB docs TAB head-docs`, document numbers as base-36
 //!   deltas joined by `,` (head-docs: the documents with the gram in the title or warning signs);
-//! - `p/N.txt`: one line per bigram: `gram TAB doc:pos.pos;doc:pos…` (base-36 deltas), fetched only
-//!   to verify queries of three or more characters;
+//! - `p/N.txt`: one line per bigram: `gram TAB pos.pos;pos…`, the positions (base-36 deltas) in each
+//!   document of the gram's `s/` line, in that order; fetched only to verify queries of three or
+//!   more characters;
 //! - `t/N.txt`: document N: a JSON line (`u` path, `t` title, `k` kind, `d` date, `h` head length in
 //!   UTF-16 units), then its text, for results and snippets.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
@@ -97,16 +98,18 @@ pub struct Document {
 }
 
 /// The visible text of rendered body HTML: tags removed (block tags become newlines), SVG and
-/// script content dropped, entities decoded, runs of white space collapsed.
+/// script content dropped, entities decoded, runs of white space collapsed. One pass over the HTML:
+/// the text is collapsed as it is decoded.
 pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut out = Collapsed::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut skip: Option<&str> = None;
-    while let Some(lt) = rest.find('<') {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         if skip.is_none() {
             push_decoded(&mut out, &rest[..lt]);
         }
-        let tag_end = rest[lt..].find('>').map_or(rest.len(), |e| lt + e + 1);
+        let tag_end =
+            memchr::memchr(b'>', &rest.as_bytes()[lt..]).map_or(rest.len(), |e| lt + e + 1);
         let tag = &rest[lt + 1..tag_end.saturating_sub(1).max(lt + 1)];
         let bare = tag.trim_start_matches('/');
         let end = bare
@@ -140,20 +143,20 @@ pub fn html_text(html: &str) -> String {
                 ];
                 let heading = name.len() == 2 && (name.starts_with('h') || name.starts_with('H'));
                 if heading || BLOCKS.iter().any(|b| is(b)) {
-                    out.push('\n');
+                    out.push("\n");
                 }
             }
         }
         rest = &rest[tag_end..];
     }
     push_decoded(&mut out, rest);
-    collapse_space(&out)
+    out.text
 }
 
-fn push_decoded(out: &mut String, text: &str) {
+fn push_decoded(out: &mut Collapsed, text: &str) {
     let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push(&rest[..amp]);
         let after = &rest[amp + 1..];
         let semi = after.find(';').filter(|&s| s <= 10);
         let decoded = semi.and_then(|s| {
@@ -174,49 +177,78 @@ fn push_decoded(out: &mut String, text: &str) {
             };
             c.map(|c| (c, s))
         });
-        match decoded {
-            Some((c, s)) => {
-                out.push(c);
-                rest = &after[s + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+        let (c, rest_at) = decoded.map_or(('&', 0), |(c, s)| (c, s + 1));
+        out.push(c.encode_utf8(&mut [0; 4]));
+        rest = &after[rest_at..];
+    }
+    out.push(rest);
+}
+
+/// Text with its runs of white space collapsed as it is pushed: a run becomes one space, or one
+/// newline when it holds a newline; white space at the start and the end is dropped.
+struct Collapsed {
+    text: String,
+    /// The separator owed before the next word: none, ' ' or '\n'.
+    pending: Option<char>,
+}
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Self {
+        Collapsed {
+            text: String::with_capacity(n),
+            pending: None,
         }
     }
-    out.push_str(rest);
+
+    /// Append `s`, copying each run of non-space characters as one slice. Only a few lead bytes
+    /// can start a non-ASCII space, so most Han characters are skipped without decoding.
+    fn push(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let (mut i, mut run) = (0, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (space, len) = match b {
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => (true, 1),
+                0..0x80 => (false, 1),
+                0xC2 | 0xE1..=0xE3 => {
+                    let c = s[i..].chars().next().unwrap_or_default();
+                    (c.is_whitespace(), c.len_utf8())
+                }
+                0xC0..0xE0 => (false, 2),
+                0xE0..0xF0 => (false, 3),
+                _ => (false, 4),
+            };
+            if space {
+                self.word(&s[run..i]);
+                if b == b'\n' || self.pending != Some('\n') {
+                    self.pending = Some(if b == b'\n' { '\n' } else { ' ' });
+                }
+                run = i + len;
+            }
+            i += len;
+        }
+        self.word(&s[run..]);
+    }
+
+    /// Append a run of non-space characters, after the separator owed (none at the start).
+    fn word(&mut self, w: &str) {
+        if w.is_empty() {
+            return;
+        }
+        if let Some(p) = self.pending.take()
+            && !self.text.is_empty()
+        {
+            self.text.push(p);
+        }
+        self.text.push_str(w);
+    }
 }
 
 /// Runs of white space become one space, or one newline when they hold a newline; trimmed.
 fn collapse_space(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending: Option<char> = None;
-    // Start of the current run of non-space characters, copied as one slice.
-    let mut run: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if c.is_whitespace() {
-            if let Some(r) = run.take() {
-                out.push_str(&s[r..i]);
-            }
-            if c == '\n' || pending != Some('\n') {
-                pending = Some(if c == '\n' { '\n' } else { ' ' });
-            }
-            continue;
-        }
-        if run.is_none() {
-            if let Some(p) = pending.take()
-                && !out.is_empty()
-            {
-                out.push(p);
-            }
-            run = Some(i);
-        }
-    }
-    if let Some(r) = run {
-        out.push_str(&s[r..]);
-    }
-    out
+    let mut out = Collapsed::with_capacity(s.len());
+    out.push(s);
+    out.text
 }
 
 /// The typed front-matter texts of a page after the head, in a fixed order.
@@ -290,30 +322,6 @@ pub fn documents(site: &Site, bodies: &Bodies) -> Vec<Document> {
     docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
     docs
 }
-
-/// A hasher for gram keys (already well-spread 32-bit numbers): one multiplication instead of
-/// SipHash, which was most of the time of indexing 10,000 pages (~15 million lookups).
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        // Fold the high half of the product into the low one: the table takes its bucket from the
-        // low bits, which alone depend only on a bigram's second character.
-        let h = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
-type KeyMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// The UTF-16 units of a gram's key (one character or two), without allocating.
 fn key_units(key: u32) -> KeyUnits {
@@ -462,29 +470,36 @@ impl Postings {
         8 + 2 * (self.n_docs + self.n_head) as usize
     }
 
-    /// Estimated bytes of its positions line: a document and a count per document, and the
-    /// positions.
+    /// Estimated bytes of its positions line: the positions and a separator per document.
     fn pos_bytes(&self) -> usize {
         let docs = if self.positions.is_empty() {
             0
         } else {
             self.n_docs
         };
-        8 + 2 * (2 * docs + self.n_pos) as usize
+        8 + (docs + 2 * self.n_pos) as usize
     }
 }
 
+/// `n` in base 36, lower-case. Most numbers of the index are deltas below 36² and take the short
+/// paths (a call to `memcpy` per number was a sixth of writing the shards).
 fn base36(mut n: u32, out: &mut Vec<u8>) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    if n < 36 {
+        out.push(DIGITS[n as usize]);
+        return;
+    }
+    if n < 36 * 36 {
+        out.push(DIGITS[(n / 36) as usize]);
+        out.push(DIGITS[(n % 36) as usize]);
+        return;
+    }
     let mut buf = [0u8; 7];
     let mut i = buf.len();
-    loop {
+    while n > 0 {
         i -= 1;
         buf[i] = DIGITS[(n % 36) as usize];
         n /= 36;
-        if n == 0 {
-            break;
-        }
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -510,20 +525,21 @@ fn postings_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// `gram TAB doc:pos.pos;doc:pos…`: documents as base-36 deltas, each document's positions as
-/// base-36 deltas from 0.
+/// `gram TAB pos.pos;pos…`: for each document of the gram's postings line, in that order, its
+/// positions as base-36 deltas from 0. The documents themselves are not repeated: the client always
+/// has the postings line first, and most entries are a single position (the document numbers were
+/// almost half of these files).
 fn positions_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
     out.extend_from_slice(gram.as_bytes());
     out.push(b'\t');
     let mut values = varints(&p.positions);
     let mut first = true;
-    while let Some(doc) = values.next() {
+    // Each document starts with its number (skipped), then its positions up to a 0.
+    while values.next().is_some() {
         if !first {
             out.push(b';');
         }
-        base36(if first { doc - 1 } else { doc }, out);
         first = false;
-        out.push(b':');
         list_line(values.by_ref().take_while(|&v| v != 0), b'.', out);
     }
     out.push(b'\n');
@@ -534,20 +550,16 @@ fn shard_count(bytes: usize, target: usize) -> usize {
     bytes.div_ceil(target).max(1)
 }
 
-/// A document's folded text and the length of its head, in UTF-16 units.
-struct Folded {
-    units: Vec<u16>,
-    head: u32,
-}
-
-/// The postings of every gram in the documents `texts` (numbered from `first`), sorted by key.
+/// The postings of every gram in the documents `docs` (numbered from `first`), sorted by key.
 /// Single characters are found through a direct table, bigrams through a small key → slot map, and
 /// every gram's postings live in one vector (few cache misses per occurrence: this loop sees every
-/// character of the site twice).
-fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
+/// character of the site twice). The text is folded as it is read, never stored folded.
+fn postings(docs: &[Document], first: u32) -> Vec<(u32, Postings)> {
     const NONE: u32 = u32::MAX;
     let mut single = vec![NONE; 1 << 16];
-    let mut pairs: KeyMap<u32> = KeyMap::default();
+    // A multiplicative hash: SipHash was most of the time of indexing 10,000 pages (~15 million
+    // lookups).
+    let mut pairs: FxHashMap<u32, u32> = FxHashMap::default();
     let mut grams: Vec<(u32, Postings)> = Vec::new();
     let slot = |grams: &mut Vec<(u32, Postings)>, at: &mut u32, key: u32| {
         if *at == NONE {
@@ -556,21 +568,24 @@ fn postings(texts: &[Folded], first: u32) -> Vec<(u32, Postings)> {
         }
         *at as usize
     };
-    for (d, f) in texts.iter().enumerate() {
+    for (d, doc) in docs.iter().enumerate() {
         let d = first + d as u32;
-        let t = &f.units;
-        for (i, &c) in t.iter().enumerate() {
-            if !is_word(c) {
-                continue;
+        let head = doc.head as u32;
+        let mut units = doc.text.encode_utf16().map(fold);
+        let (mut at, mut next) = (0u32, units.next());
+        while let Some(c) = next {
+            next = units.next();
+            if is_word(c) {
+                let in_head = at < head;
+                let g = slot(&mut grams, &mut single[c as usize], u32::from(c));
+                grams[g].1.add(d, in_head, None);
+                if let Some(n) = next.filter(|&n| is_word(n)) {
+                    let key = (u32::from(c) << 16) | u32::from(n);
+                    let g = slot(&mut grams, pairs.entry(key).or_insert(NONE), key);
+                    grams[g].1.add(d, in_head, Some(at));
+                }
             }
-            let (at, in_head) = (i as u32, (i as u32) < f.head);
-            let g = slot(&mut grams, &mut single[c as usize], u32::from(c));
-            grams[g].1.add(d, in_head, None);
-            if let Some(&n) = t.get(i + 1).filter(|&&n| is_word(n)) {
-                let key = (u32::from(c) << 16) | u32::from(n);
-                let g = slot(&mut grams, pairs.entry(key).or_insert(NONE), key);
-                grams[g].1.add(d, in_head, Some(at));
-            }
+            at += 1;
         }
     }
     grams.sort_unstable_by_key(|g| g.0);
@@ -618,27 +633,20 @@ impl Grams {
     /// characters seen once); the runs are then merged. The result does not depend on the number
     /// of threads.
     fn build(docs: &[Document]) -> Self {
-        let texts: Vec<Folded> = docs
-            .par_iter()
-            .map(|d| Folded {
-                units: fold_text(&d.text),
-                head: d.head as u32,
-            })
-            .collect();
-        let total: usize = texts.iter().map(|t| t.units.len()).sum();
+        let total: usize = docs.iter().map(|d| d.text.len()).sum();
         let threads = rayon::current_num_threads().max(1);
-        let mut runs: Vec<(u32, &[Folded])> = Vec::new();
+        let mut runs: Vec<(u32, &[Document])> = Vec::new();
         let (mut start, mut seen) = (0, 0);
-        for (i, t) in texts.iter().enumerate() {
-            seen += t.units.len();
-            if seen * threads >= total * (runs.len() + 1) || i + 1 == texts.len() {
-                runs.push((start as u32, &texts[start..=i]));
+        for (i, d) in docs.iter().enumerate() {
+            seen += d.text.len();
+            if seen * threads >= total * (runs.len() + 1) || i + 1 == docs.len() {
+                runs.push((start as u32, &docs[start..=i]));
                 start = i + 1;
             }
         }
         let built = runs
             .into_par_iter()
-            .map(|(first, texts)| postings(texts, first))
+            .map(|(first, docs)| postings(docs, first))
             .collect();
         Grams {
             grams: merge(built),
@@ -661,24 +669,45 @@ impl Grams {
     }
 }
 
+/// One kind of shard file: its folder, how a gram's line is written and how long it is about to be.
+struct ShardKind {
+    dir: &'static str,
+    line: fn(&str, &Postings, &mut Vec<u8>),
+    bytes: fn(&Postings) -> usize,
+}
+
+const POSTINGS: ShardKind = ShardKind {
+    dir: "s",
+    line: postings_line,
+    bytes: Postings::post_bytes,
+};
+
+const POSITIONS: ShardKind = ShardKind {
+    dir: "p",
+    line: positions_line,
+    bytes: Postings::pos_bytes,
+};
+
 /// Write one kind of shard files (`search/{dir}/N.txt`), formatting each in parallel.
 fn write_shards(
     grams: &Grams,
     shards: Vec<Vec<u32>>,
-    dir: &str,
-    line: fn(&str, &Postings, &mut Vec<u8>),
+    kind: &ShardKind,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     shards
         .into_par_iter()
         .enumerate()
         .filter_map(|(n, refs)| {
-            let mut text = Vec::new();
+            let post = |r: &u32| &grams.grams[*r as usize].1;
+            let estimate: usize = refs.iter().map(|r| (kind.bytes)(post(r))).sum();
+            let mut text = Vec::with_capacity(estimate + estimate / 2);
             for r in refs {
                 let (key, post) = &grams.grams[r as usize];
-                line(gram_text(*key, &mut [0; 8]), post, &mut text);
+                (kind.line)(gram_text(*key, &mut [0; 8]), post, &mut text);
             }
-            sink.write(&format!("{DIR}/{dir}/{n}.txt"), &text).err()
+            sink.write(&format!("{DIR}/{}/{n}.txt", kind.dir), &text)
+                .err()
         })
         .collect()
 }
@@ -702,16 +731,16 @@ pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
     let pos_bytes: usize = grams.all().map(|(_, p)| p.pos_bytes()).sum();
     let s = shard_count(post_bytes, POSTINGS_SHARD_BYTES);
     let ps = shard_count(pos_bytes, POSITIONS_SHARD_BYTES);
-    let summary = format!("{{\"v\":1,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len());
+    let summary = format!("{{\"v\":2,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len());
     let mut errs: Vec<Diagnostic> = sink
         .write(&format!("{DIR}/index.json"), summary.as_bytes())
         .err()
         .into_iter()
         .collect();
     let post = grams.by_shard(s, |_| true);
-    errs.extend(write_shards(&grams, post, "s", postings_line, sink));
+    errs.extend(write_shards(&grams, post, &POSTINGS, sink));
     let pos = grams.by_shard(ps, |p| !p.positions.is_empty());
-    errs.extend(write_shards(&grams, pos, "p", positions_line, sink));
+    errs.extend(write_shards(&grams, pos, &POSITIONS, sink));
     crate::timing::mark("search shards written");
     let texts: Vec<Diagnostic> = docs
         .par_iter()
@@ -784,6 +813,17 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_white_space_collapses() {
+        let text = " \u{3000}防骗\u{a0}\u{a0}要点 \n\t 不转账\u{2003}&\r\n";
+        assert_eq!(collapse_space(text), "防骗 要点\n不转账 &");
+        assert_eq!(collapse_space("\u{85}é\u{2028}ü\u{3000}"), "é ü");
+        assert_eq!(
+            html_text("<p>&nbsp;甲&#12288;乙</p><p>丙&amp;</p>"),
+            "甲 乙\n丙&"
+        );
+    }
+
+    #[test]
     fn html_text_keeps_visible_words() {
         let html = "<h2 id=\"a\">识别要点</h2><p>拨打<a class=\"hotline\" href=\"tel:96110\"><svg><path d=\"M1\"/></svg><span>反诈专线</span> 96110</a>&amp;报警</p><ul><li>不转账</li></ul>";
         assert_eq!(html_text(html), "识别要点\n拨打反诈专线 96110&报警\n不转账");
@@ -822,7 +862,7 @@ mod tests {
 
     #[test]
     fn runs_of_documents_merge_into_the_postings_of_all() {
-        let texts: Vec<Folded> = [
+        let texts: Vec<Document> = [
             "公安局通知",
             "冒充公安局",
             "退休金，公安",
@@ -830,8 +870,12 @@ mod tests {
             "公安局公安",
         ]
         .iter()
-        .map(|t| Folded {
-            units: fold_text(t),
+        .map(|t| Document {
+            path: format!("/{t}/"),
+            title: t.to_string(),
+            kind: "页面",
+            date: None,
+            text: t.to_string(),
             head: 2,
         })
         .collect();
@@ -905,7 +949,7 @@ mod tests {
         let mut line = Vec::new();
         positions_line("公安", ga, &mut line);
         let line = String::from_utf8(line).unwrap();
-        assert_eq!(line, "公安\t0:0.2;2:1\n");
+        assert_eq!(line, "公安\t0.2;1\n");
     }
 
     #[test]
@@ -924,7 +968,7 @@ mod tests {
         }
         let mut s = Vec::new();
         positions_line("xy", &q, &mut s);
-        assert_eq!(s, b"xy\t7:0.3m.fby;85:5\n");
+        assert_eq!(s, b"xy\t0.3m.fby;5\n");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! several times faster to compress. A page with many colours (a photo) stays true colour, so
 //! nothing is ever posterized.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The encoding's name in the print and share caches' keys: a cached picture is used only if it was
 /// written the way this version writes it.
@@ -61,8 +61,8 @@ pub fn encode(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Enco
 
 /// The palette (most used first) and each colour's index in it, or `None` for a page with too many
 /// colours for a palette.
-fn palette_of(pixels: &[u32]) -> Option<(Vec<u32>, HashMap<u32, u8>)> {
-    let mut counts: HashMap<u32, u32> = HashMap::new();
+fn palette_of(pixels: &[u32]) -> Option<(Vec<u32>, FxHashMap<u32, u8>)> {
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
     // Runs of one colour are counted at once: most of a flat page is long runs.
     let mut at = 0;
     while at < pixels.len() {

@@ -122,20 +122,17 @@
       cb(null, out);
     });
   };
-  /* { gram: { doc: "positions" } } (positions parsed on demand). */
-  Engine.prototype.positions = function (grams, meta, cb) {
+  /* { gram: { doc: "positions" } } (positions parsed on demand). A positions line lists the
+     positions in each document of the gram's postings (`post`), in the same order. */
+  Engine.prototype.positions = function (grams, post, meta, cb) {
     var parsed = this.parsedPos || (this.parsedPos = {});
     this.lines(grams, "p", meta.p, function (err, found) {
       if (err) return cb(err);
       var out = {};
       for (var g in found) {
         if (parsed[g]) { out[g] = parsed[g]; continue; }
-        var entries = found[g].split(";"), map = {}, doc = 0;
-        for (var i = 0; i < entries.length; i++) {
-          var colon = entries[i].indexOf(":");
-          doc += parseInt(entries[i].substring(0, colon), 36);
-          map[doc] = entries[i].substring(colon + 1);
-        }
+        var entries = found[g].split(";"), map = {}, docs = post[g].docs;
+        for (var i = 0; i < entries.length; i++) map[docs[i]] = entries[i];
         out[g] = parsed[g] = map;
       }
       cb(null, out);
@@ -171,7 +168,7 @@
         cb(null, head.concat(rest));
       };
       if (q.length <= 2 || !cands.length) return finish(cands);
-      self.positions(unique(cover(q)), meta, function (err, pos) {
+      self.positions(unique(cover(q)), post, meta, function (err, pos) {
         if (err) return cb(err);
         finish(verify(q, cands, pos));
       });
