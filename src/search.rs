@@ -10,14 +10,18 @@
 //! word characters is a substring of a page exactly when its bigrams occur at consecutive positions.
 //!
 //! Files under `search/` (the client finds a gram's shard with the same hash, [`shard_of`]):
-//! - `index.json`: `{"v":2,"n":documents,"s":posting shards,"p":position shards}`;
-//! - `s/N.txt`: one line per gram: `gram TAB docs TAB head-docs`, document numbers as base-36
-//!   deltas joined by `,` (head-docs: the documents with the gram in the title or warning signs);
-//! - `p/N.txt`: one line per bigram: `gram TAB pos.pos;pos…`, the positions (base-36 deltas) in each
-//!   document of the gram's `s/` line, in that order; fetched only to verify queries of three or
-//!   more characters;
-//! - `t/N.txt`: document N: a JSON line (`u` path, `t` title, `k` kind, `d` date, `h` head length in
-//!   UTF-16 units), then its text, for results and snippets.
+//! - `index.json`: `{"v":2,"n":documents,"s":posting shards,"p":position shards,"t":documents
+//!   per text file}`;
+//! - numbers are deltas written in base 32 without separators: every digit but the last from
+//!   `ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_`, the last from `0123456789abcdefghijklmnopqrstuv`;
+//! - `s/N.txt`: one line per gram: `gram TAB docs TAB head-docs`, document numbers as deltas
+//!   (head-docs: the documents with the gram in the title or warning signs);
+//! - `p/N.txt`: one line per bigram: `gram TAB positions;positions…`, the positions (deltas from 0)
+//!   in each document of the gram's `s/` line, in that order; fetched only to verify queries of
+//!   three or more characters;
+//! - `t/N.txt`: documents N × t to N × t + t − 1, for results and snippets, each as a JSON line (`u`
+//!   path, `t` title, `k` kind, `d` date, `h` head length and `l` text length in UTF-16 units), then
+//!   its text and a newline.
 
 use rustc_hash::FxHashMap;
 
@@ -465,12 +469,14 @@ impl Postings {
         self.n_pos += more.n_pos;
     }
 
-    /// Estimated bytes of its postings line (about 2 per number): chooses the shard counts.
+    /// Estimated bytes of its postings line (most numbers are one character): chooses the shard
+    /// counts.
     fn post_bytes(&self) -> usize {
-        8 + 2 * (self.n_docs + self.n_head) as usize
+        8 + (self.n_docs + self.n_head) as usize
     }
 
-    /// Estimated bytes of its positions line: the positions and a separator per document.
+    /// Estimated bytes of its positions line: the positions (most are two characters) and a
+    /// separator per document.
     fn pos_bytes(&self) -> usize {
         let docs = if self.positions.is_empty() {
             0
@@ -481,37 +487,39 @@ impl Postings {
     }
 }
 
-/// `n` in base 36, lower-case. Most numbers of the index are deltas below 36² and take the short
-/// paths (a call to `memcpy` per number was a sixth of writing the shards).
-fn base36(mut n: u32, out: &mut Vec<u8>) {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    if n < 36 {
-        out.push(DIGITS[n as usize]);
+/// Digits of the index's numbers: base 32, most significant first, the last digit from [`FINAL`]
+/// and the others from [`MORE`], so numbers need no separator. Most numbers are deltas below 32 and
+/// take one character (two with a base-36 digit and a comma before).
+const FINAL: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+const MORE: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
+
+fn put_number(mut n: u32, out: &mut Vec<u8>) {
+    if n < 32 {
+        out.push(FINAL[n as usize]);
         return;
     }
-    if n < 36 * 36 {
-        out.push(DIGITS[(n / 36) as usize]);
-        out.push(DIGITS[(n % 36) as usize]);
+    if n < 32 * 32 {
+        out.push(MORE[(n >> 5) as usize]);
+        out.push(FINAL[(n & 31) as usize]);
         return;
     }
     let mut buf = [0u8; 7];
-    let mut i = buf.len();
+    let mut i = buf.len() - 1;
+    buf[i] = FINAL[(n & 31) as usize];
+    n >>= 5;
     while n > 0 {
         i -= 1;
-        buf[i] = DIGITS[(n % 36) as usize];
-        n /= 36;
+        buf[i] = MORE[(n & 31) as usize];
+        n >>= 5;
     }
     out.extend_from_slice(&buf[i..]);
 }
 
-/// Values of a `Postings` list (deltas of n + 1; the first absolute) as base-36 deltas of n joined
-/// by `sep`.
-fn list_line(values: impl Iterator<Item = u32>, sep: u8, out: &mut Vec<u8>) {
+/// Values of a `Postings` list (deltas of n + 1; the first absolute) as deltas of n, one number
+/// after the other.
+fn list_line(values: impl Iterator<Item = u32>, out: &mut Vec<u8>) {
     for (k, v) in values.enumerate() {
-        if k > 0 {
-            out.push(sep);
-        }
-        base36(if k == 0 { v - 1 } else { v }, out);
+        put_number(if k == 0 { v - 1 } else { v }, out);
     }
 }
 
@@ -519,14 +527,14 @@ fn list_line(values: impl Iterator<Item = u32>, sep: u8, out: &mut Vec<u8>) {
 fn postings_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
     out.extend_from_slice(gram.as_bytes());
     out.push(b'\t');
-    list_line(varints(&p.docs), b',', out);
+    list_line(varints(&p.docs), out);
     out.push(b'\t');
-    list_line(varints(&p.head), b',', out);
+    list_line(varints(&p.head), out);
     out.push(b'\n');
 }
 
-/// `gram TAB pos.pos;pos…`: for each document of the gram's postings line, in that order, its
-/// positions as base-36 deltas from 0. The documents themselves are not repeated: the client always
+/// `gram TAB positions;positions…`: for each document of the gram's postings line, in that order,
+/// its positions as deltas from 0. The documents themselves are not repeated: the client always
 /// has the postings line first, and most entries are a single position (the document numbers were
 /// almost half of these files).
 fn positions_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
@@ -540,7 +548,7 @@ fn positions_line(gram: &str, p: &Postings, out: &mut Vec<u8>) {
             out.push(b';');
         }
         first = false;
-        list_line(values.by_ref().take_while(|&v| v != 0), b'.', out);
+        list_line(values.by_ref().take_while(|&v| v != 0), out);
     }
     out.push(b'\n');
 }
@@ -712,15 +720,55 @@ fn write_shards(
         .collect()
 }
 
-/// The first line of a document's text file (`t/N.txt`). Fields in name order, as the index has
-/// always written them (the same bytes for the same site).
+/// A document's line in its text file (`t/N.txt`). Fields in name order.
 #[derive(serde::Serialize)]
 struct TextMeta<'a> {
     d: &'a Option<String>,
     h: usize,
     k: &'a str,
+    /// Length of the text after the line, in UTF-16 units (a JavaScript string's length).
+    l: usize,
     t: &'a str,
     u: &'a str,
+}
+
+/// Documents per text file: one on a small site, so a result fetches only its own text; up to four
+/// on a large one, where one file per page would be most of the index's files (each costs to
+/// create, and again to delete when the next build replaces the site). Four adds ~20 KB to a first
+/// query at 10,000 pages, far inside its 120 KB.
+fn texts_per_file(docs: usize) -> usize {
+    (docs / 2_500).clamp(1, 4)
+}
+
+/// Write the text files: for each document its [`TextMeta`] line, its text and a newline.
+fn write_texts(docs: &[Document], per: usize, sink: &dyn Sink) -> Vec<Diagnostic> {
+    docs.par_chunks(per)
+        .enumerate()
+        .filter_map(|(n, chunk)| {
+            let metas: Vec<Vec<u8>> = chunk
+                .iter()
+                .map(|d| {
+                    let mut meta = serde_json::to_vec(&TextMeta {
+                        d: &d.date,
+                        h: d.head,
+                        k: d.kind,
+                        l: d.text.encode_utf16().count(),
+                        t: &d.title,
+                        u: &d.path,
+                    })
+                    .unwrap_or_default();
+                    meta.push(b'\n');
+                    meta
+                })
+                .collect();
+            let parts: Vec<&[u8]> = metas
+                .iter()
+                .zip(chunk)
+                .flat_map(|(m, d)| [m.as_slice(), d.text.as_bytes(), b"\n"])
+                .collect();
+            sink.write_parts(&format!("{DIR}/t/{n}.txt"), &parts).err()
+        })
+        .collect()
 }
 
 /// Write the index of `docs` into `sink`. Returns the write errors.
@@ -731,7 +779,11 @@ pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
     let pos_bytes: usize = grams.all().map(|(_, p)| p.pos_bytes()).sum();
     let s = shard_count(post_bytes, POSTINGS_SHARD_BYTES);
     let ps = shard_count(pos_bytes, POSITIONS_SHARD_BYTES);
-    let summary = format!("{{\"v\":2,\"n\":{},\"s\":{s},\"p\":{ps}}}", docs.len());
+    let per = texts_per_file(docs.len());
+    let summary = format!(
+        "{{\"v\":2,\"n\":{},\"s\":{s},\"p\":{ps},\"t\":{per}}}",
+        docs.len()
+    );
     let mut errs: Vec<Diagnostic> = sink
         .write(&format!("{DIR}/index.json"), summary.as_bytes())
         .err()
@@ -742,24 +794,7 @@ pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
     let pos = grams.by_shard(ps, |p| !p.positions.is_empty());
     errs.extend(write_shards(&grams, pos, &POSITIONS, sink));
     crate::timing::mark("search shards written");
-    let texts: Vec<Diagnostic> = docs
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, d)| {
-            let mut meta = serde_json::to_vec(&TextMeta {
-                d: &d.date,
-                h: d.head,
-                k: d.kind,
-                t: &d.title,
-                u: &d.path,
-            })
-            .unwrap_or_default();
-            meta.push(b'\n');
-            sink.write_parts(&format!("{DIR}/t/{i}.txt"), &[&meta, d.text.as_bytes()])
-                .err()
-        })
-        .collect();
-    errs.extend(texts);
+    errs.extend(write_texts(docs, per, sink));
     errs
 }
 
@@ -949,18 +984,18 @@ mod tests {
         let mut line = Vec::new();
         positions_line("公安", ga, &mut line);
         let line = String::from_utf8(line).unwrap();
-        assert_eq!(line, "公安\t0.2;1\n");
+        assert_eq!(line, "公安\t02;1\n");
     }
 
     #[test]
-    fn base36_deltas() {
+    fn numbers_need_no_separators() {
         let mut p = Postings::default();
         for d in [3, 4, 40, 1336] {
             p.add(d, d > 100, None);
         }
         let mut s = Vec::new();
         postings_line("x", &p, &mut s);
-        assert_eq!(s, b"x\t3,1,10,100\t114\n");
+        assert_eq!(s, "x\t31B4BIg\tBJo\n".as_bytes());
         // Positions past one varint byte, in two documents.
         let mut q = Postings::default();
         for (d, pos) in [(7, 0), (7, 130), (7, 20_000), (300, 5)] {
@@ -968,7 +1003,7 @@ mod tests {
         }
         let mut s = Vec::new();
         positions_line("xy", &q, &mut s);
-        assert_eq!(s, b"xy\t0.3m.fby;5\n");
+        assert_eq!(s, b"xy\t0E2TMu;5\n");
     }
 
     #[test]

@@ -297,3 +297,52 @@ fn ranking_weights_titles_and_exact_runs() {
         "{run_first:?}"
     );
 }
+
+/// A large site packs several documents into each text file (here 7,600 documents, three per file,
+/// the last file holding one): every result still comes back with its own path, including texts
+/// with characters outside the BMP (two UTF-16 units each) and newlines.
+#[test]
+fn large_indexes_pack_several_texts_per_file() {
+    let docs: Vec<search::Document> = (0..7_600)
+        .map(|i| {
+            let title = format!("第{i}篇");
+            let text = match i % 3 {
+                0 => format!("{title}\n冒充客服😀退款\n编号x{i}y"),
+                1 => format!("{title}\n𠀀养老𠀁诈骗\n编号x{i}y"),
+                _ => format!("{title}\n提醒\n\n编号x{i}y"),
+            };
+            search::Document {
+                path: format!("/cases/{i}/"),
+                head: title.encode_utf16().count(),
+                title,
+                kind: "案例",
+                date: None,
+                text,
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let errs = search::write_index(&docs, &fangpian::output::DirSink(dir.path().to_path_buf()));
+    assert!(errs.is_empty());
+    let meta = std::fs::read_to_string(dir.path().join("search/index.json")).unwrap();
+    assert!(meta.ends_with(",\"t\":3}"), "{meta}");
+    let queries = ["x7599y", "x7598y", "x0y", "x4001y", "退款", "养老"];
+    let answers = query_with_node(dir.path(), &queries);
+    assert_eq!(answers[0].1, ["/cases/7599/"]);
+    assert_eq!(answers[1].1, ["/cases/7598/"]);
+    assert_eq!(answers[2].1, ["/cases/0/"]);
+    assert_eq!(answers[3].1, ["/cases/4001/"]);
+    let every = |r: usize| -> Vec<String> {
+        let mut v: Vec<String> = (0..7_600)
+            .filter(|i| i % 3 == r)
+            .map(|i| format!("/cases/{i}/"))
+            .collect();
+        v.sort();
+        v
+    };
+    for (k, r) in [(4, 0), (5, 1)] {
+        let mut got = answers[k].1.clone();
+        got.sort();
+        assert_eq!(got, every(r), "{}", queries[k]);
+    }
+}

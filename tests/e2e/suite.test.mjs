@@ -556,10 +556,17 @@ test("no request leaves the site and an article page weighs at most 15 KB gzippe
 function searchDocs(out) {
   const dir = path.join(out, "search", "t");
   const fold = (s) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, " ").toLowerCase();
-  return fs.readdirSync(dir).map((f) => {
+  // Each text file holds documents as a JSON line, then `l` UTF-16 units of text and a newline.
+  return fs.readdirSync(dir).flatMap((f) => {
     const t = fs.readFileSync(path.join(dir, f), "utf8");
-    const nl = t.indexOf("\n");
-    return { path: JSON.parse(t.slice(0, nl)).u, text: fold(t.slice(nl + 1)) };
+    const docs = [];
+    for (let at = 0; at < t.length; ) {
+      const nl = t.indexOf("\n", at);
+      const meta = JSON.parse(t.slice(at, nl));
+      docs.push({ path: meta.u, text: fold(t.substr(nl + 1, meta.l)) });
+      at = nl + 1 + meta.l + 1;
+    }
+    return docs;
   });
 }
 const normalizeQuery = (q) => q.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).toLowerCase().replace(/[^0-9a-z\u3007\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/g, "");

@@ -12,23 +12,28 @@ const load = (p, cb) => {
 };
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const engine = new search.Engine(load, "/");
-const paths = {};
-const pathOf = (id) => {
-  if (paths[id] === undefined) {
-    const t = fs.readFileSync(path.join(out, "search/t", id + ".txt"), "utf8");
-    paths[id] = JSON.parse(t.slice(0, t.indexOf("\n"))).u;
-  }
-  return paths[id];
-};
 const results = [];
 let i = 0;
+// Result paths come from the engine's own document files (several documents may share one).
+const pathsOf = (ids, cb) => {
+  const paths = new Array(ids.length);
+  let left = ids.length;
+  if (!left) return cb(paths);
+  ids.forEach((id, k) => engine.doc(id, (err, doc) => {
+    if (err) { console.error(String(err)); process.exit(1); }
+    paths[k] = doc.u;
+    if (--left === 0) cb(paths);
+  }));
+};
 const next = () => {
   if (i === queries.length) { process.stdout.write(JSON.stringify(results)); return; }
   engine.base = "/search/";
   engine.search(queries[i++], (err, res) => {
     if (err) { console.error(String(err)); process.exit(1); }
-    results.push({ mode: res.mode, paths: res.docs.map(pathOf) });
-    next();
+    pathsOf(res.docs, (paths) => {
+      results.push({ mode: res.mode, paths });
+      next();
+    });
   });
 };
 next();

@@ -31,11 +31,24 @@
     for (var i = 0; i < gram.length; i++) h = (h * 31 + gram.charCodeAt(i)) % 2147483647;
     return h % n;
   }
-  function deltas(s, sep) {
-    var out = [], prev = 0;
+  /* Numbers are base 32 without separators: every digit but the last from MORE, the last from
+     FINAL. A list holds deltas; deltas(s) gives the running sums. */
+  var FINAL = "0123456789abcdefghijklmnopqrstuv", MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
+  var DIGIT = {};
+  for (var digit = 0; digit < 32; digit++) {
+    DIGIT[FINAL.charAt(digit)] = digit;
+    DIGIT[MORE.charAt(digit)] = digit + 32;
+  }
+  function deltas(s) {
+    var out = [], prev = 0, n = 0;
     if (!s) return out;
-    var parts = s.split(sep);
-    for (var i = 0; i < parts.length; i++) { prev += parseInt(parts[i], 36); out.push(prev); }
+    for (var i = 0; i < s.length; i++) {
+      var v = DIGIT[s.charAt(i)];
+      if (v >= 32) { n = n * 32 + v - 32; continue; }
+      prev += n * 32 + v;
+      out.push(prev);
+      n = 0;
+    }
     return out;
   }
   function bigrams(q) {
@@ -113,9 +126,9 @@
       var out = {};
       for (var g in found) {
         if (!parsed[g]) {
-          var parts = found[g].split("\t"), head = {}, h = deltas(parts[1], ",");
+          var parts = found[g].split("\t"), head = {}, h = deltas(parts[1]);
           for (var i = 0; i < h.length; i++) head[h[i]] = true;
-          parsed[g] = { docs: deltas(parts[0], ","), head: head };
+          parsed[g] = { docs: deltas(parts[0]), head: head };
         }
         out[g] = parsed[g];
       }
@@ -195,11 +208,11 @@
     for (var i = 0; i < cands.length; i++) {
       var d = cands[i], sets = [];
       for (var k = 0; k < grams.length; k++) {
-        var set = {}, list = deltas(pos[grams[k]][d], ".");
+        var set = {}, list = deltas(pos[grams[k]][d]);
         for (var j = 0; j < list.length; j++) set[list[j]] = true;
         sets.push(set);
       }
-      var starts = deltas(pos[grams[0]][d], "."), ok = false;
+      var starts = deltas(pos[grams[0]][d]), ok = false;
       for (j = 0; j < starts.length && !ok; j++) {
         ok = true;
         for (k = 1; k < grams.length && ok; k++) ok = !!sets[k][starts[j] + at[k]];
@@ -246,21 +259,37 @@
     });
   };
 
-  /* A document: { u, t, k, d, h, text, folded }. */
+  /* A document: { u, t, k, d, h, l, text, folded }. Text file N holds documents N × t to
+     N × t + t − 1 (t from index.json, 1 if absent), each as a JSON line and then its text of
+     l UTF-16 units and a newline; all of them are kept once the file is loaded. */
   Engine.prototype.doc = function (id, cb) {
-    var docs = this.docs || (this.docs = {});
+    var self = this, docs = this.docs || (this.docs = {});
     if (docs[id]) return cb(null, docs[id]);
-    this.get("t/" + id + ".txt", function (err, text) {
+    this.meta(function (err, meta) {
       if (err) return cb(err);
-      if (docs[id]) return cb(null, docs[id]);
-      var nl = text.indexOf("\n"), doc;
-      try { doc = JSON.parse(nl < 0 ? text : text.substring(0, nl)); } catch (e) { return cb(e); }
-      doc.id = id;
-      doc.text = nl < 0 ? "" : text.substring(nl + 1);
-      doc.folded = foldText(doc.text);
-      cb(null, docs[id] = doc);
+      var per = meta.t || 1, file = Math.floor(id / per);
+      self.get("t/" + file + ".txt", function (err, text) {
+        if (err) return cb(err);
+        if (!docs[id]) {
+          try { readTexts(text, file * per, docs); } catch (e) { return cb(e); }
+        }
+        if (!docs[id]) return cb(new Error("search: no text for document " + id));
+        cb(null, docs[id]);
+      });
     });
   };
+  function readTexts(text, first, docs) {
+    for (var at = 0, id = first; at < text.length; id++) {
+      var nl = text.indexOf("\n", at);
+      if (nl < 0) break;
+      var doc = JSON.parse(text.substring(at, nl));
+      doc.id = id;
+      doc.text = text.substr(nl + 1, doc.l);
+      doc.folded = foldText(doc.text);
+      if (!docs[id]) docs[id] = doc;
+      at = nl + 1 + doc.l + 1;
+    }
+  }
 
   /* The longest substring of q found in the folded text: { at, length } (length 0 when none). */
   function longestRun(q, folded) {
