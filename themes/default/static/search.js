@@ -405,6 +405,8 @@
       shown += ids.length;
       more.hidden = true;
       if (!left) return list.setAttribute("aria-busy", "false");
+      /* Busy until this batch is in the list, also after "show more". */
+      list.setAttribute("aria-busy", "true");
       for (var i = 0; i < ids.length; i++) {
         (function (i) {
           engine.doc(ids[i], function (err, doc) {
@@ -439,7 +441,6 @@
         status.textContent = n === 0 ? "没有找到含有" + shownQuery + "的文章。可以换个说法，或者少输几个字。"
           : res.mode === "exact" ? "找到 " + n + " 篇含有" + shownQuery + "的文章。"
           : "找到 " + n + " 篇相关文章，最相关的在前面。";
-        list.setAttribute("aria-busy", "true");
         showMore(10);
       });
     }
