@@ -246,20 +246,8 @@ impl Cards<'_> {
                 };
                 d.hint("分享图要在手机上一眼看清：标题最好不超过 24 个字，每条提醒不超过 20 个字")
             }
-            engine::Error::Template {
-                file,
-                source,
-                range,
-                message,
-                hints,
-            } => crate::print::template_error(
-                &what(page),
-                page,
-                (message, hints, Some((file, source, range))),
-                SHARE_CHECK,
-            ),
-            engine::Error::Other { message, hints } => {
-                crate::print::template_error(&what(page), page, (message, hints, None), SHARE_CHECK)
+            engine::Error::Template(failure) => {
+                crate::print::template_error(&what(page), page, failure, SHARE_CHECK)
             }
             engine::Error::Tofu(chars) => {
                 self.glyph_error(page, chars.first().copied().unwrap_or('?'))

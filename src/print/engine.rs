@@ -130,6 +130,18 @@ pub struct Compiled {
     doc: PagedDocument,
 }
 
+/// A place in a template file: the file, its text and the byte range.
+pub type TemplatePlace = (PathBuf, Arc<str>, std::ops::Range<usize>);
+
+/// A template (or Typst) error: its message, the engine's hints and, when one is known, the place in
+/// a template file.
+#[derive(Debug)]
+pub struct TemplateFailure {
+    pub message: String,
+    pub hints: Vec<String>,
+    pub place: Option<TemplatePlace>,
+}
+
 /// Why a document could not be made.
 #[derive(Debug)]
 pub enum Error {
@@ -139,16 +151,8 @@ pub enum Error {
         by_mm: f64,
         by_percent: f64,
     },
-    /// A template (or Typst) error at a place in a template file.
-    Template {
-        file: PathBuf,
-        source: Arc<str>,
-        range: std::ops::Range<usize>,
-        message: String,
-        hints: Vec<String>,
-    },
-    /// An error without a place.
-    Other { message: String, hints: Vec<String> },
+    /// A template (or Typst) error.
+    Template(TemplateFailure),
     /// Glyphs the fonts lack, found in the laid-out pages.
     Tofu(Vec<char>),
 }
@@ -269,16 +273,19 @@ impl Compiled {
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(&self.doc, &options).map_err(|errs| Error::Other {
-            message: errs
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("；"),
-            hints: errs
-                .iter()
-                .flat_map(|e| e.hints.iter().map(|h| h.v.to_string()))
-                .collect(),
+        typst_pdf::pdf(&self.doc, &options).map_err(|errs| {
+            Error::Template(TemplateFailure {
+                message: errs
+                    .iter()
+                    .map(|e| e.message.to_string())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                hints: errs
+                    .iter()
+                    .flat_map(|e| e.hints.iter().map(|h| h.v.to_string()))
+                    .collect(),
+                place: None,
+            })
         })
     }
 
@@ -382,10 +389,11 @@ impl PosterWorld<'_> {
             .find(|e| e.severity == Severity::Error)
             .or(errors.first());
         let Some(first) = first else {
-            return Error::Other {
+            return Error::Template(TemplateFailure {
                 message: "排版失败".into(),
                 hints: vec![],
-            };
+                place: None,
+            });
         };
         let message = first.message.to_string();
         if let Some(o) = parse_overflow(&message) {
@@ -401,16 +409,18 @@ impl PosterWorld<'_> {
                 && let Some(range) = self.range(span)
             {
                 let (file, source) = self.display(id);
-                return Error::Template {
-                    file,
-                    source,
-                    range,
+                return Error::Template(TemplateFailure {
                     message,
                     hints,
-                };
+                    place: Some((file, source, range)),
+                });
             }
         }
-        Error::Other { message, hints }
+        Error::Template(TemplateFailure {
+            message,
+            hints,
+            place: None,
+        })
     }
 }
 

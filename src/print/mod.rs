@@ -474,18 +474,20 @@ pub(crate) fn fonts_needed(engine: &Engine, value: &Value) -> Result<bool, char>
 /// The hint for a failed layout when the engine gives none.
 const TEMPLATE_CHECK: &str = "检查版式模板；模板收到的数据见 README 的「印刷模板」一节";
 
-/// Where a template failure happened: a place in a template file, or none.
-pub(crate) type TemplatePlace = Option<(PathBuf, Arc<str>, std::ops::Range<usize>)>;
-
-/// The error for a print template that failed while laying out `what` (of `page`): located at
-/// `place` in the template when there is one, in the page otherwise; `check` is the hint when the
-/// engine gives none.
+/// The error for a print template that failed while laying out `what` (of `page`): located at the
+/// failure's place in the template when there is one, in the page otherwise; `check` is the hint
+/// when the engine gives none.
 pub(crate) fn template_error(
     what: &str,
     page: &Page,
-    (message, hints, place): (String, Vec<String>, TemplatePlace),
+    failure: engine::TemplateFailure,
     check: &str,
 ) -> Diagnostic {
+    let engine::TemplateFailure {
+        message,
+        hints,
+        place,
+    } = failure;
     let hint = if hints.is_empty() {
         check.to_string()
     } else {
@@ -957,20 +959,8 @@ impl<'a> Printer<'a> {
             } else {
                 "删减文字（要点最好不超过 4 条、每条不超过 12 个字），或换用更大的纸张 size"
             }),
-            engine::Error::Template {
-                file,
-                source,
-                range,
-                message,
-                hints,
-            } => template_error(
-                &what,
-                page,
-                (message, hints, Some((file, source, range))),
-                TEMPLATE_CHECK,
-            ),
-            engine::Error::Other { message, hints } => {
-                template_error(&what, page, (message, hints, None), TEMPLATE_CHECK)
+            engine::Error::Template(failure) => {
+                template_error(&what, page, failure, TEMPLATE_CHECK)
             }
             engine::Error::Tofu(chars) => {
                 let c = chars.first().copied().unwrap_or('?');
