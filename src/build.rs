@@ -45,6 +45,9 @@ pub struct Report {
     /// Share images written, and how many of them were laid out afresh.
     pub share_images: usize,
     pub share_compiled: usize,
+    /// Files (HTML pages and WeChat versions) reused from the previous build into the same folder
+    /// because nothing they are made from changed (see [`crate::reuse`]).
+    pub reused: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
@@ -459,16 +462,17 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
     let committed = result.and_then(|(loaded, theme, written)| {
         crate::timing::mark("all written");
         step(pb.as_ref(), "替换旧网站".into());
+        let reused = staging.reused();
         // On error, dropping `staging` removes the temporary folder.
         let swap_warnings = staging.commit().map_err(Failure::from)?;
         crate::timing::mark("committed");
         crate::slug::save_readings(&opts.root);
-        Ok((loaded, theme, written, swap_warnings))
+        Ok((loaded, theme, written, swap_warnings, reused))
     });
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let (loaded, theme, written, swap_warnings) = committed?;
+    let (loaded, theme, written, swap_warnings, reused) = committed?;
     let mut warnings = loaded.warnings.clone();
     warnings.extend(swap_warnings);
     let report = Report {
@@ -477,6 +481,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         compiled: written.compiled,
         share_images: written.share_images,
         share_compiled: written.share_compiled,
+        reused,
         warnings,
         elapsed: start.elapsed(),
         out,

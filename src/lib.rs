@@ -28,6 +28,7 @@ pub mod precompress;
 pub mod print;
 pub mod qr;
 pub mod render;
+pub mod reuse;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

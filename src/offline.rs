@@ -9,6 +9,7 @@ use lol_html::{RewriteStrSettings, element, rewrite_str};
 
 use crate::diag::{Diagnostic, codes};
 use crate::output::Sink;
+use crate::reuse::{Key, derive};
 
 /// Passes every file on to another sink, rewriting the links of HTML files.
 pub struct OfflineSink<'a> {
@@ -21,20 +22,41 @@ impl<'a> OfflineSink<'a> {
     }
 }
 
-impl Sink for OfflineSink<'_> {
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+impl OfflineSink<'_> {
+    /// The bytes of `rel` as the offline copy has them: an HTML file with its links rewritten.
+    fn rewrite(rel: &str, parts: &[&[u8]]) -> Result<Option<String>, Diagnostic> {
         if !rel.ends_with(".html") {
-            return self.inner.write_parts(rel, parts);
+            return Ok(None);
         }
         let html = String::from_utf8_lossy(&parts.concat()).into_owned();
-        let rewritten = relative_links(&html, rel).map_err(|e| {
+        relative_links(&html, rel).map(Some).map_err(|e| {
             Diagnostic::error(
                 codes::OUTPUT_IO,
                 format!("生成离线版时改写 {rel} 的链接失败：{e}"),
             )
             .hint("这是 fangpian 的问题，请把这条消息报告给开发者；不加 --offline 的构建不受影响")
-        })?;
-        self.inner.write(rel, rewritten.as_bytes())
+        })
+    }
+}
+
+impl Sink for OfflineSink<'_> {
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        match Self::rewrite(rel, parts)? {
+            Some(html) => self.inner.write(rel, html.as_bytes()),
+            None => self.inner.write_parts(rel, parts),
+        }
+    }
+
+    fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
+        let key = derive(key, "offline");
+        match Self::rewrite(rel, parts)? {
+            Some(html) => self.inner.write_keyed(rel, &[html.as_bytes()], &key),
+            None => self.inner.write_keyed(rel, parts, &key),
+        }
+    }
+
+    fn reuse(&self, rel: &str, key: &Key) -> bool {
+        self.inner.reuse(rel, &derive(key, "offline"))
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {

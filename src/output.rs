@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diag::{Diagnostic, codes};
+use crate::reuse::{Key, Record, Recorded, Recording};
 
 /// The marker file that identifies a folder as fangpian output.
 pub const MARKER: &str = ".fangpian-build";
@@ -27,6 +28,19 @@ pub trait Sink: Sync {
     /// is never rewritten in place), otherwise as a copy.
     fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.copy(rel, src)
+    }
+    /// [`Sink::write_parts`] for a file made from `key` (see [`crate::reuse`]): a sink that can
+    /// reuse files remembers the key.
+    fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
+        let _ = key;
+        self.write_parts(rel, parts)
+    }
+    /// Put in place again the file `rel` that the previous build into the same folder made from
+    /// `key`, with the copies written with it. False when there is none (then the caller makes
+    /// the file); only a staging folder ever reuses.
+    fn reuse(&self, rel: &str, key: &Key) -> bool {
+        let _ = (rel, key);
+        false
     }
 }
 
@@ -84,6 +98,17 @@ impl Sink for Recorder<'_> {
     fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         self.note(rel);
         self.inner.link(rel, src)
+    }
+    fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
+        self.note(rel);
+        self.inner.write_keyed(rel, parts, key)
+    }
+    fn reuse(&self, rel: &str, key: &Key) -> bool {
+        let reused = self.inner.reuse(rel, key);
+        if reused {
+            self.note(rel);
+        }
+        reused
     }
 }
 
@@ -178,6 +203,13 @@ pub struct Staging {
     folders: Mutex<HashSet<String>>,
     /// Warnings about the output folder (temporary folders that could not be deleted).
     warnings: Vec<Diagnostic>,
+    /// What the previous build into `out` wrote from which key, where that record is kept, and the
+    /// record of this build (see [`crate::reuse`]).
+    previous: Record,
+    record_path: Option<PathBuf>,
+    recording: Recording,
+    /// Files reused from the previous build (each with its compressed copies counting once).
+    reused: std::sync::atomic::AtomicUsize,
     /// Held until the build is over: one build at a time per output folder. Declared last so it is
     /// released after the temporary folder is gone.
     _lock: OutputLock,
@@ -331,6 +363,13 @@ impl Staging {
             ));
         }
         std::fs::create_dir(&dir).map_err(|e| io_error(&dir, e))?;
+        let record_path = crate::reuse::record_path(root, &out_abs);
+        // A previous output that is not there (or not a folder) has nothing to reuse.
+        let previous = if std::fs::symlink_metadata(&out_abs).is_ok_and(|m| m.is_dir()) {
+            Record::load(record_path.as_deref())
+        } else {
+            Record::default()
+        };
         Ok(Staging {
             dir,
             out: out_abs,
@@ -338,6 +377,10 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             warnings,
+            previous,
+            record_path,
+            recording: Recording::default(),
+            reused: Default::default(),
             _lock: lock,
         })
     }
@@ -350,6 +393,7 @@ impl Staging {
         if std::fs::symlink_metadata(&self.out).is_err() {
             std::fs::rename(&self.dir, &self.out).map_err(|e| io_error(&self.out, e))?;
             self.done = true;
+            self.save_record();
             return Ok(warnings);
         }
         let previous = if exchange(&self.dir, &self.out).is_ok() {
@@ -365,10 +409,47 @@ impl Staging {
             old
         };
         self.done = true;
+        self.save_record();
         if !remove_known_tree(&previous, &self.take_written()) {
             warnings.push(left_behind(&previous));
         }
         Ok(warnings)
+    }
+
+    /// How many files this build reused from the previous one so far (see [`Sink::reuse`]).
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keep this build's record for the next one (see [`crate::reuse`]).
+    fn save_record(&mut self) {
+        if let Some(path) = &self.record_path {
+            std::mem::take(&mut self.recording).into_record().save(path);
+        }
+    }
+
+    /// Hard-link `files` (recorded by the previous build) from the published output into this
+    /// build, if each is still the file recorded. All or nothing: on failure, the links made are
+    /// removed again and false returned.
+    fn link_previous(&self, files: &[Recorded]) -> bool {
+        let mut made = Vec::with_capacity(files.len());
+        for f in files {
+            let from = path_under(&self.out, &f.rel);
+            let ok = std::fs::symlink_metadata(&from).is_ok_and(|m| f.is(&m))
+                && self.record(&f.rel).is_ok_and(|to| {
+                    std::fs::hard_link(&from, &to).is_ok() && {
+                        made.push(to);
+                        true
+                    }
+                });
+            if !ok {
+                made.iter().for_each(|p| {
+                    let _ = std::fs::remove_file(p);
+                });
+                return false;
+            }
+        }
+        true
     }
 
     fn take_written(&self) -> Vec<String> {
@@ -412,11 +493,44 @@ impl Drop for Staging {
     }
 }
 
+impl Staging {
+    /// Write `rel` and return the open file.
+    fn write_file(&self, rel: &str, parts: &[&[u8]]) -> Result<std::fs::File, Diagnostic> {
+        let p = self.record(rel)?;
+        let mut f = create_new(&p).map_err(|e| io_error(&p, e))?;
+        write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))?;
+        Ok(f)
+    }
+}
+
 impl Sink for Staging {
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        let p = self.record(rel)?;
-        let mut f = std::fs::File::create(&p).map_err(|e| io_error(&p, e))?;
-        write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))
+        self.write_file(rel, parts).map(drop)
+    }
+
+    fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
+        let f = self.write_file(rel, parts)?;
+        if let Ok(meta) = f.metadata() {
+            let norm = segments(rel).collect::<Vec<_>>().join("/");
+            self.recording.add(key, Recorded::new(norm, &meta));
+        }
+        Ok(())
+    }
+
+    fn reuse(&self, rel: &str, key: &Key) -> bool {
+        let norm = segments(rel).collect::<Vec<_>>().join("/");
+        let Some(files) = self.previous.files(&norm, key) else {
+            return false;
+        };
+        if !self.link_previous(files) {
+            return false;
+        }
+        files
+            .iter()
+            .for_each(|f| self.recording.add(key, f.clone()));
+        self.reused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        true
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -508,8 +622,29 @@ fn write_all_parts(f: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()
     Ok(())
 }
 
+/// Create the file `p`, which must be new. A file already there (a hard link this build made to a
+/// cached or previously published file) is unlinked first, never truncated: writing through it
+/// would change the published site or the cache.
+fn create_new(p: &Path) -> std::io::Result<std::fs::File> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(p)
+    };
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(p)?;
+            open()
+        }
+        r => r,
+    }
+}
+
 fn copy_to(src: &Path, p: &Path) -> Result<(), Diagnostic> {
-    std::fs::copy(src, p)
+    let mut from = std::fs::File::open(src).map_err(|e| io_error(src, e))?;
+    let mut to = create_new(p).map_err(|e| io_error(p, e))?;
+    std::io::copy(&mut from, &mut to)
         .map(|_| ())
         .map_err(|e| io_error(p, e))
 }

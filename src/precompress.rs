@@ -10,6 +10,7 @@ use flate2::{Compression, GzBuilder};
 
 use crate::diag::{Diagnostic, codes};
 use crate::output::Sink;
+use crate::reuse::{Key, derive};
 
 /// Files smaller than this are sent as they are (compression would save less than a packet).
 const MIN_SIZE: usize = 256;
@@ -24,17 +25,28 @@ impl<'a> PrecompressSink<'a> {
         PrecompressSink { inner }
     }
 
-    fn compressed_copies(&self, rel: &str, data: &[u8]) -> Result<(), Diagnostic> {
+    /// The compressed copies of `data`, written as `rel` (under `key` when it was made from one, so
+    /// that they are reused with it).
+    fn compressed_copies(
+        &self,
+        rel: &str,
+        data: &[u8],
+        key: Option<&Key>,
+    ) -> Result<(), Diagnostic> {
         if data.len() < MIN_SIZE || !is_text(rel) {
             return Ok(());
         }
+        let write = |name: String, bytes: &[u8]| match key {
+            Some(k) => self.inner.write_keyed(&name, &[bytes], k),
+            None => self.inner.write(&name, bytes),
+        };
         let gz = gzip(data);
         if gz.len() < data.len() {
-            self.inner.write(&format!("{rel}.gz"), &gz)?;
+            write(format!("{rel}.gz"), &gz)?;
         }
         let br = brotli(data);
         if br.len() < data.len() {
-            self.inner.write(&format!("{rel}.br"), &br)?;
+            write(format!("{rel}.br"), &br)?;
         }
         Ok(())
     }
@@ -44,9 +56,22 @@ impl Sink for PrecompressSink<'_> {
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
         self.inner.write_parts(rel, parts)?;
         if is_text(rel) {
-            self.compressed_copies(rel, &parts.concat())?;
+            self.compressed_copies(rel, &parts.concat(), None)?;
         }
         Ok(())
+    }
+
+    fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
+        let key = derive(key, "precompress");
+        self.inner.write_keyed(rel, parts, &key)?;
+        if is_text(rel) {
+            self.compressed_copies(rel, &parts.concat(), Some(&key))?;
+        }
+        Ok(())
+    }
+
+    fn reuse(&self, rel: &str, key: &Key) -> bool {
+        self.inner.reuse(rel, &derive(key, "precompress"))
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -69,7 +94,7 @@ impl PrecompressSink<'_> {
         let data = std::fs::read(src).map_err(|e| {
             Diagnostic::error(codes::OUTPUT_IO, format!("读不了 {}：{e}", src.display()))
         })?;
-        self.compressed_copies(rel, &data)
+        self.compressed_copies(rel, &data, None)
     }
 }
 

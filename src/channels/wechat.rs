@@ -84,6 +84,11 @@ pub fn write(
 /// Render, inline and write page `i`'s WeChat version.
 fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let p = &site.pages[i];
+    let rel = path(p).trim_start_matches('/').to_string();
+    let key = renderer.page_key(i, TEMPLATE, &rel);
+    if sink.reuse(&rel, &key) {
+        return Ok(());
+    }
     // Minified before inlining, like every HTML file of the site: the inliner then parses the
     // smallest document, and its output (one style attribute per element) needs no second pass.
     let html = crate::render::minify(&renderer.render_page_with(i, TEMPLATE)?);
@@ -103,7 +108,7 @@ fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<()
         )
         .in_file(&p.file, &p.source)
     })?;
-    sink.write(path(p).trim_start_matches('/'), finished.as_bytes())
+    sink.write_keyed(&rel, &[finished.as_bytes()], &key)
 }
 
 /// After inlining: drop every `class` attribute (styling now lives in `style`) and anything WeChat

@@ -36,8 +36,13 @@ pub(super) fn run(a: BuildArgs) -> ExitCode {
                     report.posters, report.compiled, report.share_images, report.share_compiled
                 )
             };
+            let reused = if report.reused > 0 {
+                format!("（{} 个文件没有变化，沿用了上次构建的）", report.reused)
+            } else {
+                String::new()
+            };
             println!(
-                "完成：{} 个网页，{print}，{} 条警告，用时 {:.2} 秒 → {}",
+                "完成：{} 个网页{reused}，{print}，{} 条警告，用时 {:.2} 秒 → {}",
                 report.html_pages,
                 report.warnings.len(),
                 report.elapsed.as_secs_f64(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tera::Context;
 
 use crate::output::Sink;
+use crate::reuse::Key;
 
 use super::Renderer;
 use super::jobs::JobResult;
@@ -50,6 +51,11 @@ thread_local! {
     static PAGE_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// The file of the page at `path` (`/a/b/` → `a/b/index.html`).
+pub(super) fn html_rel(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
 /// Placeholder for the page's QR code; minify-html keeps unknown elements as they are.
 pub(super) const QR_MARKER: &str = "<fangpian-qr></fangpian-qr>";
 
@@ -59,7 +65,8 @@ pub(super) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 impl Renderer<'_> {
-    /// Render `template`, minify it and write it as the page at `path` (see [`Self::write_html`]).
+    /// Render `template`, minify it and write it as the page at `path` (see [`Self::write_html`]),
+    /// unless the previous build made the same file from the same data: then that file is reused.
     pub(super) fn render_page_at(
         &self,
         sink: &dyn Sink,
@@ -69,8 +76,27 @@ impl Renderer<'_> {
         what: &str,
         at: Option<(&std::path::Path, &Arc<str>)>,
     ) -> JobResult {
+        let key = self.key(template, &html_rel(path), ctx);
+        self.render_keyed(sink, path, template, ctx, what, at, key)
+    }
+
+    /// [`Self::render_page_at`] with the file's key already known.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn render_keyed(
+        &self,
+        sink: &dyn Sink,
+        path: &str,
+        template: &str,
+        ctx: &Context,
+        what: &str,
+        at: Option<(&std::path::Path, &Arc<str>)>,
+        key: Key,
+    ) -> JobResult {
+        if sink.reuse(&html_rel(path), &key) {
+            return Ok(());
+        }
         self.render_minified(template, ctx, what, at, |bytes| {
-            self.write_html(sink, path, bytes)
+            self.write_html(sink, path, bytes, Some(&key))
         })
     }
 
@@ -107,18 +133,28 @@ impl Renderer<'_> {
     }
 
     /// Write the minified page `bytes` as `path`'s index.html, with the page's QR code in place of
-    /// its marker.
-    pub(super) fn write_html(&self, sink: &dyn Sink, path: &str, bytes: &[u8]) -> JobResult {
-        let rel = format!("{}index.html", path.trim_start_matches('/'));
-        if let Some(at) = rfind(bytes, QR_MARKER.as_bytes()) {
-            let url = self.site.config.permalink(path);
-            let svg = crate::qr::svg(&url, "本页网址的二维码").unwrap_or_default();
-            return sink.write_parts(
-                &rel,
-                &[&bytes[..at], svg.as_bytes(), &bytes[at + QR_MARKER.len()..]],
-            );
+    /// its marker, under `key` when it was made from one.
+    pub(super) fn write_html(
+        &self,
+        sink: &dyn Sink,
+        path: &str,
+        bytes: &[u8],
+        key: Option<&Key>,
+    ) -> JobResult {
+        let rel = html_rel(path);
+        let svg;
+        let parts: &[&[u8]] = match rfind(bytes, QR_MARKER.as_bytes()) {
+            Some(at) => {
+                let url = self.site.config.permalink(path);
+                svg = crate::qr::svg(&url, "本页网址的二维码").unwrap_or_default();
+                &[&bytes[..at], svg.as_bytes(), &bytes[at + QR_MARKER.len()..]]
+            }
+            None => &[bytes],
+        };
+        match key {
+            Some(k) => sink.write_keyed(&rel, parts, k),
+            None => sink.write_parts(&rel, parts),
         }
-        sink.write(&rel, bytes)
     }
 
     pub(super) fn render_alias(&self, i: usize, alias: &str, sink: &dyn Sink) -> JobResult {
@@ -139,6 +175,6 @@ impl Renderer<'_> {
             t = tera::escape_html(&p.meta.title),
             u = tera::escape_html(&url),
         );
-        self.write_html(sink, &path, &minify(&html))
+        self.write_html(sink, &path, &minify(&html), None)
     }
 }

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, codes};
 use crate::output::Sink;
+use crate::reuse::Key;
 use crate::theme::tera_error_text;
 
 use super::Renderer;
@@ -89,13 +90,15 @@ impl Renderer<'_> {
         let template = self.template_for_page(i)?;
         let ctx = self.context_with(&p.path, vec![("page", self.page_value(i))]);
         let what = format!(" {} ", p.file.display());
-        self.render_page_at(
+        let key = self.page_view_key(i, &template, &super::finish::html_rel(&p.path), &ctx);
+        self.render_keyed(
             sink,
             &p.path,
             &template,
             &ctx,
             &what,
             Some((&p.file, &p.source)),
+            key,
         )
     }
 
@@ -219,11 +222,25 @@ impl Renderer<'_> {
         }
     }
 
-    /// Page `i` rendered with `template` (another view of the page, such as its WeChat version),
-    /// neither minified nor written: the caller finishes it.
+    /// The context of page `i`, which every view of the page is rendered from.
+    fn page_context(&self, i: usize) -> tera::Context {
+        let p = &self.site.pages[i];
+        self.context_with(&p.path, vec![("page", self.page_value(i))])
+    }
+
+    /// The key of the file `rel` made from page `i` with `template` (another view of the page, such
+    /// as its WeChat version). Once the page itself has been rendered, this costs no context.
+    pub fn page_key(&self, i: usize, template: &str, rel: &str) -> Key {
+        match self.page_data[i].get() {
+            Some(data) => self.key_of(template, rel, data),
+            None => self.page_view_key(i, template, rel, &self.page_context(i)),
+        }
+    }
+
+    /// Page `i` rendered with `template`, neither minified nor written: the caller finishes it.
     pub fn render_page_with(&self, i: usize, template: &str) -> Result<String, Diagnostic> {
         let p = &self.site.pages[i];
-        let ctx = self.context_with(&p.path, vec![("page", self.page_value(i))]);
+        let ctx = self.page_context(i);
         self.theme.tera.render(template, &ctx).map_err(|e| {
             let what = format!(" {} ", p.file.display());
             self.render_error(e, template, &what, Some((&p.file, &p.source)))

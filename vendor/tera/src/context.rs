@@ -31,6 +31,12 @@ impl Context {
         Context { data: BTreeMap::new(), shared: Some(shared) }
     }
 
+    /// fangpian patch: the values this context holds itself, without the shared ones it falls
+    /// back to (fangpian hashes them to tell whether a page's data changed since the last build).
+    pub fn own_values(&self) -> &BTreeMap<String, Value> {
+        &self.data
+    }
+
     /// Converts the `val` parameter to `Value` and insert it into the context.
     ///
     /// Panics if the serialization fails.

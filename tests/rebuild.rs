@@ -1,0 +1,184 @@
+//! Rebuilds that reuse what did not change: after an edit, a second `build` into the same folder
+//! hard-links the pages whose data did not change from the previous output, renders the rest, and
+//! publishes exactly what a clean build publishes — whatever the edit (a page's text, its title, the
+//! site's settings, a template, a file changed by hand in the output), for the normal, offline and
+//! precompressed outputs.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+#[cfg(unix)]
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+/// Build `root` into `out` and return the summary line.
+fn build_into(root: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run_in(root, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+/// `build` into `out` (which holds the previous build) must give the same files as a clean build
+/// into a new folder.
+fn assert_same_as_clean(root: &Path, out: &Path, extra: &[&str], what: &str) -> String {
+    let said = build_into(root, out, extra);
+    let clean = root.parent().unwrap().join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    build_into(root, &clean, extra);
+    let (a, b) = (tree(out), tree(&clean));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: other files than a clean build"
+    );
+    for (k, v) in &a {
+        assert!(v == &b[k], "{what}: {k} differs from a clean build");
+    }
+    said
+}
+
+fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, f(text)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    copy_example(&root);
+    let out = dir.path().join("public");
+    let first = build_into(&root, &out, &[]);
+    assert!(!first.contains("沿用"), "{first}");
+    let before = inodes(&out);
+
+    // 1. One page's text.
+    let page = "content/tactics/baojianpin.md";
+    assert!(root.join(page).exists());
+    edit(&root, page, |t| {
+        t + "\n\n又有老人接到推销电话，家人及时劝阻。\n"
+    });
+    let said = assert_same_as_clean(&root, &out, &[], "a body edit");
+    assert!(said.contains("沿用了上次构建的"), "{said}");
+    let after = inodes(&out);
+    let same = |rel: &str| before[rel] == after[rel];
+    assert!(
+        !same("tactics/baojianpin/index.html"),
+        "the edited page was not rendered again"
+    );
+    assert!(
+        !same("tactics/baojianpin/wechat.html"),
+        "its WeChat version was not rendered again"
+    );
+    assert!(
+        same("about/index.html"),
+        "an unchanged page was rendered again"
+    );
+    let reused = before
+        .iter()
+        .filter(|(rel, ino)| rel.ends_with(".html") && after.get(*rel) == Some(ino))
+        .count();
+    let html = after.keys().filter(|r| r.ends_with(".html")).count();
+    assert!(
+        reused * 2 > html,
+        "only {reused} of {html} HTML files reused"
+    );
+
+    // 2. A title, which lists and other pages show.
+    edit(&root, page, |t| {
+        t.replacen("title = \"", "title = \"新版", 1)
+    });
+    assert_same_as_clean(&root, &out, &[], "a title edit");
+
+    // 3. A file changed by hand in the published output is made afresh.
+    let about = out.join("about/index.html");
+    let mut bytes = std::fs::read(&about).unwrap();
+    bytes.extend_from_slice(b"<!-- changed by hand -->");
+    std::fs::write(&about, bytes).unwrap();
+    assert_same_as_clean(&root, &out, &[], "a hand-edited output file");
+
+    // 4. The site's settings.
+    edit(&root, "site.toml", |t| {
+        t.replacen("title = \"", "title = \"新", 1)
+    });
+    let said = assert_same_as_clean(&root, &out, &[], "a site.toml edit");
+    assert!(
+        !said.contains("沿用"),
+        "pages reused after the site title changed: {said}"
+    );
+
+    // 5. A template of the site's own.
+    write(
+        &root,
+        "templates/wechat.html",
+        &std::fs::read_to_string(repo_root().join("themes/default/templates/wechat.html"))
+            .unwrap()
+            .replacen("</body>", "<p>本地模板</p></body>", 1),
+    );
+    assert_same_as_clean(&root, &out, &[], "a new template");
+    let wechat = std::fs::read_to_string(out.join("about/wechat.html")).unwrap();
+    assert!(wechat.contains("本地模板"), "{wechat}");
+}
+
+#[cfg(unix)]
+#[test]
+fn offline_and_precompressed_rebuilds_match_clean_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    copy_example(&root);
+    let page = "content/tactics/baojianpin.md";
+    for (what, extra) in [("offline", &["--offline"][..]), ("online", &[][..])] {
+        let out = dir.path().join(what);
+        build_into(&root, &out, extra);
+        edit(&root, page, |t| t + "\n\n再补充一句。\n");
+        let said = assert_same_as_clean(&root, &out, extra, what);
+        assert!(said.contains("沿用"), "{what}: {said}");
+    }
+    // Precompressed: each page with its .gz and .br copies.
+    edit(&root, "site.toml", |t| {
+        t + "\n[output]\nprecompress = true\n"
+    });
+    let out = dir.path().join("compressed");
+    build_into(&root, &out, &[]);
+    assert!(out.join("about/index.html.gz").exists());
+    let before = inodes(&out);
+    edit(&root, page, |t| t + "\n\n又补充一句。\n");
+    assert_same_as_clean(&root, &out, &[], "precompressed");
+    let after = inodes(&out);
+    for rel in [
+        "about/index.html",
+        "about/index.html.gz",
+        "about/index.html.br",
+    ] {
+        assert_eq!(before[rel], after[rel], "{rel} not reused");
+    }
+    assert_ne!(
+        before["tactics/baojianpin/index.html.br"],
+        after["tactics/baojianpin/index.html.br"]
+    );
+}
