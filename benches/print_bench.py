@@ -80,9 +80,9 @@ def run(binary, root, out, extra=()):
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"build failed:\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
-    # Lines look like "[timing]    123.4 ms    80 MiB  print done".
+    # Lines look like "[timing]    123.4 ms  cpu    210.0 ms    80 MiB  print done".
     marks = dict((name, float(ms)) for ms, name in
-                 re.findall(r"\[timing\]\s+([\d.]+) ms\s+(?:\d+ MiB\s+)?(.+)", p.stderr))
+                 re.findall(r"\[timing\]\s+([\d.]+) ms\s+(?:cpu\s+[\d.]+ ms\s+)?(?:\d+ MiB\s+)?(.+)", p.stderr))
     # The print phase runs between the list summaries and "print done" (absent with --no-print).
     start = marks["list summaries ready"]
     print_ms = marks.get("print done", start) - start
