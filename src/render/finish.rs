@@ -77,21 +77,6 @@ impl Renderer<'_> {
         at: Option<(&std::path::Path, &Arc<str>)>,
     ) -> JobResult {
         let key = self.key(template, &html_rel(path), ctx);
-        self.render_keyed(sink, path, template, ctx, what, at, key)
-    }
-
-    /// [`Self::render_page_at`] with the file's key already known.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn render_keyed(
-        &self,
-        sink: &dyn Sink,
-        path: &str,
-        template: &str,
-        ctx: &Context,
-        what: &str,
-        at: Option<(&std::path::Path, &Arc<str>)>,
-        key: Key,
-    ) -> JobResult {
         if sink.reuse(&html_rel(path), &key) {
             return Ok(());
         }

@@ -90,16 +90,15 @@ impl Renderer<'_> {
         let template = self.template_for_page(i)?;
         let ctx = self.context_with(&p.path, vec![("page", self.page_value(i))]);
         let what = format!(" {} ", p.file.display());
-        let key = self.page_view_key(i, &template, &super::finish::html_rel(&p.path), &ctx);
-        self.render_keyed(
-            sink,
-            &p.path,
-            &template,
-            &ctx,
-            &what,
-            Some((&p.file, &p.source)),
-            key,
-        )
+        let rel = super::finish::html_rel(&p.path);
+        let key = self.page_view_key(i, &template, &rel, &ctx);
+        if sink.reuse(&rel, &key) {
+            return Ok(());
+        }
+        let at = Some((p.file.as_path(), &p.source));
+        self.render_minified(&template, &ctx, &what, at, |bytes| {
+            self.write_html(sink, &p.path, bytes, Some(&key))
+        })
     }
 
     pub(super) fn render_section(&self, s: usize, sink: &dyn Sink) -> JobResult {
