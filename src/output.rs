@@ -459,7 +459,7 @@ impl Staging {
     /// Note that `rel` is written and make its folder, unless an earlier file made it. Returns the
     /// file's path.
     fn record(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let norm = segments(rel).collect::<Vec<_>>().join("/");
+        let norm = normalised(rel);
         let folder = norm.rsplit_once('/').map(|(f, _)| f.to_string());
         self.written
             .lock()
@@ -511,14 +511,14 @@ impl Sink for Staging {
     fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
         let f = self.write_file(rel, parts)?;
         if let Ok(meta) = f.metadata() {
-            let norm = segments(rel).collect::<Vec<_>>().join("/");
+            let norm = normalised(rel);
             self.recording.add(key, Recorded::new(norm, &meta));
         }
         Ok(())
     }
 
     fn reuse(&self, rel: &str, key: &Key) -> bool {
-        let norm = segments(rel).collect::<Vec<_>>().join("/");
+        let norm = normalised(rel);
         let Some(files) = self.previous.files(&norm, key) else {
             return false;
         };
@@ -597,6 +597,11 @@ fn path_under(dir: &Path, rel: &str) -> PathBuf {
         p.push(seg);
     }
     p
+}
+
+/// `rel` as the staging folder names it: the segments [`path_under`] keeps, joined by `/`.
+fn normalised(rel: &str) -> String {
+    segments(rel).collect::<Vec<_>>().join("/")
 }
 
 /// The segments of a relative output path that are kept: no `.`, `..` or empty ones.

@@ -21,16 +21,22 @@ use crate::print::cache::{site_cache, write_atomic};
 /// What an output file is made from, hashed (128 bits of BLAKE3).
 pub type Key = [u8; 16];
 
-/// Builds a [`Key`] field by field; every field is length-prefixed or tagged, so that no two
-/// different inputs feed the same bytes. The fields are gathered in a buffer and hashed at once:
-/// BLAKE3 hashes a long input several chunks at a time, where many small updates (a page's data is
-/// hundreds of short strings) cost a compression each.
-pub struct KeyHasher(Vec<u8>);
+/// The one content hash of the program (BLAKE3, 128 bits): keys of rendered files, of print and
+/// share-image cache entries, and fingerprints. It is fed field by field; every field is
+/// length-prefixed or tagged, so that no two different inputs feed the same bytes. The fields are
+/// gathered in a buffer and hashed at once: BLAKE3 hashes a long input several chunks at a time,
+/// where many small updates (a page's data is hundreds of short strings) cost more.
+#[derive(Default)]
+pub struct Hasher(Vec<u8>);
 
-impl KeyHasher {
-    /// A hasher for keys of one kind (`"html"`, `"wechat.html"`, …).
-    pub fn new(kind: &str) -> KeyHasher {
-        let mut h = KeyHasher(Vec::with_capacity(8192));
+impl Hasher {
+    pub fn new() -> Hasher {
+        Hasher(Vec::with_capacity(8192))
+    }
+
+    /// A hasher for keys of one kind (`"rendered file"`, `"theme"`, …).
+    pub fn of(kind: &str) -> Hasher {
+        let mut h = Hasher::new();
         h.str(kind);
         h
     }
@@ -94,12 +100,17 @@ impl KeyHasher {
         k.copy_from_slice(&blake3::hash(&self.0).as_bytes()[..16]);
         k
     }
+
+    /// [`Self::finish`] in hex (32 digits), for file names.
+    pub fn hex(&self) -> String {
+        hex(&self.finish())
+    }
 }
 
 /// `key` changed by a transformation of the bytes made from it (the offline copy's links, the
 /// compressed copies): a file transformed differently is never taken for the plain one.
 pub fn derive(key: &Key, transformation: &str) -> Key {
-    let mut h = KeyHasher::new(transformation);
+    let mut h = Hasher::of(transformation);
     h.key(key);
     h.finish()
 }
@@ -166,7 +177,7 @@ fn header() -> String {
 /// This build of fangpian: its version and its executable's size and time, so that a record
 /// written by any other build of the program (whose templates or rendering may differ) is not used.
 fn program_identity() -> Key {
-    let mut h = KeyHasher::new("program");
+    let mut h = Hasher::of("program");
     h.str(env!("CARGO_PKG_VERSION"));
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     match exe {
@@ -187,8 +198,9 @@ fn program_identity() -> Key {
     h.finish()
 }
 
-fn hex(k: &Key) -> String {
-    k.iter().map(|b| format!("{b:02x}")).collect()
+/// `bytes` in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(s: &str) -> Option<Key> {
@@ -205,7 +217,7 @@ fn unhex(s: &str) -> Option<Key> {
 /// The record of the output folder `out_abs` (absolute) in the site's cache: one file per folder,
 /// named by a hash of its path. `None` when the site has no usable cache folder.
 pub fn record_path(root: &Path, out_abs: &Path) -> Option<PathBuf> {
-    let mut h = KeyHasher::new("output folder");
+    let mut h = Hasher::of("output folder");
     h.bytes(out_abs.as_os_str().as_encoded_bytes());
     Some(
         site_cache(root)?
@@ -304,7 +316,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outputs").join("r.txt");
         let rec = Recording::default();
-        let k = KeyHasher::new("html").str("a/index.html").finish();
+        let k = Hasher::of("html").str("a/index.html").finish();
         for rel in ["a/index.html", "a/index.html.gz"] {
             rec.add(
                 &k,
@@ -343,7 +355,7 @@ mod tests {
 
     #[test]
     fn keys_tell_values_apart() {
-        let k = |v: Value| KeyHasher::new("t").value(&v).finish();
+        let k = |v: Value| Hasher::of("t").value(&v).finish();
         let all = [
             k(serde_json::json!({"a": "bc"})),
             k(serde_json::json!({"ab": "c"})),

@@ -285,7 +285,7 @@ fn theme_fingerprint(
     templates: &[TemplateFile],
     assets: &BTreeMap<String, String>,
 ) -> crate::reuse::Key {
-    let mut h = crate::reuse::KeyHasher::new("theme");
+    let mut h = crate::reuse::Hasher::of("theme");
     let mut sorted: Vec<&TemplateFile> = templates.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     for t in sorted {

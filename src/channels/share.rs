@@ -17,9 +17,10 @@ use crate::content::Page;
 use crate::diag::{Diagnostic, codes, did_you_mean};
 use crate::frontmatter::{Kind, KindFields};
 use crate::output::Sink;
-use crate::print::cache::{Cache, Hasher};
+use crate::print::cache::Cache;
 use crate::print::engine::{self, Engine};
 use crate::render::values::ShareImage;
+use crate::reuse::Hasher;
 use crate::site::Site;
 use crate::toml_read::{Doc, Table};
 

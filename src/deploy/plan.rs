@@ -115,7 +115,7 @@ pub fn local_files(out: &Path) -> Result<Vec<LocalFile>, Diagnostic> {
             rel,
             path: entry.path().to_path_buf(),
             size: bytes.len() as u64,
-            md5: hex(&Md5::digest(&bytes)),
+            md5: crate::reuse::hex(&Md5::digest(&bytes)),
         });
     }
     Ok(files)
@@ -134,10 +134,6 @@ fn read_error(path: &Path, msg: &str) -> Diagnostic {
         format!("读不了要发布的文件 {}：{msg}", path.display()),
     )
     .hint("检查这个文件的权限，然后重新运行 fangpian deploy")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `Content-Type` of a published file: by extension, with `charset=utf-8` for every text format.

@@ -8,7 +8,7 @@
 //! by renaming, never rewritten in place, so a linked output file never changes under a published
 //! site). A `.fangpian-cache` that leads outside the site root (a symbolic link) is never read or
 //! written: the build then caches nothing. [`site_cache`] and [`write_atomic`] serve every cache in
-//! that folder (the slug module's pinyin readings too).
+//! that folder (the slug module's pinyin readings too). Keys are made with [`crate::reuse::Hasher`].
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -35,35 +35,6 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> bool {
         let _ = std::fs::remove_file(&tmp);
     }
     ok
-}
-
-/// A content hash (BLAKE3) fed field by field; each field is length-prefixed.
-pub struct Hasher(blake3::Hasher);
-
-impl Default for Hasher {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Hasher {
-    pub fn new() -> Hasher {
-        Hasher(blake3::Hasher::new())
-    }
-
-    pub fn bytes(&mut self, b: &[u8]) {
-        self.0.update(&(b.len() as u64).to_le_bytes());
-        self.0.update(b);
-    }
-
-    pub fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-
-    /// The first 128 bits, in hex.
-    pub fn hex(&self) -> String {
-        self.0.finalize().to_hex()[..32].to_string()
-    }
 }
 
 /// A cached document.

@@ -434,7 +434,7 @@ pub(crate) fn load_engine(site: &Site) -> Result<(Engine, String), Vec<Diagnosti
     let theme = &site.config.theme;
     let templates = templates(&site.root, theme)?;
     let fonts = fonts(&site.root, theme)?;
-    let mut h = cache::Hasher::new();
+    let mut h = crate::reuse::Hasher::new();
     h.str(engine::TYPST_VERSION);
     h.str(env!("CARGO_PKG_VERSION"));
     h.str(png::FORMAT);
@@ -760,7 +760,7 @@ impl<'a> Printer<'a> {
             .as_deref()
             .and_then(|u| crate::qr::svg_print(u, &format!("二维码：{u}")))
             .map(String::into_bytes);
-        let mut h = cache::Hasher::new();
+        let mut h = crate::reuse::Hasher::new();
         h.str(&self.fingerprint);
         h.str(template_of(w));
         h.bytes(&data);

@@ -4,7 +4,7 @@
 //! minifies each page in its thread's buffer, splices in its QR code and writes it.
 
 use crate::markdown::Bodies;
-use crate::reuse::{Key, KeyHasher};
+use crate::reuse::{Hasher, Key};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -76,14 +76,14 @@ impl<'a> Renderer<'a> {
     /// The key of the file `rel` made with `template` from context values that hash to `data`.
     fn key_of(&self, template: &str, rel: &str, data: &Key) -> Key {
         let environment = self.environment.get_or_init(|| {
-            let mut h = KeyHasher::new("render environment");
+            let mut h = Hasher::of("render environment");
             h.key(&self.theme.fingerprint);
             for (k, v) in self.cache.globals.iter() {
                 h.str(k).value(v);
             }
             h.finish()
         });
-        let mut h = KeyHasher::new("rendered file");
+        let mut h = Hasher::of("rendered file");
         h.key(environment).str(template).str(rel).key(data);
         h.finish()
     }
@@ -98,7 +98,7 @@ impl<'a> Renderer<'a> {
 /// A hash of the values `ctx` holds itself (the shared, site-wide ones are part of the renderer's
 /// environment).
 fn own_values_key(ctx: &tera::Context) -> Key {
-    let mut h = KeyHasher::new("context");
+    let mut h = Hasher::of("context");
     for (k, v) in ctx.own_values() {
         h.str(k).value(v);
     }
