@@ -123,7 +123,6 @@ fn step(progress: Option<&ProgressBar>, what: String) {
 /// [`load`], telling `progress` about each phase.
 fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, Failure> {
     let root = &opts.root;
-    crate::timing::mark("start");
     crate::slug::load_readings(root);
     let mut config = SiteConfig::load(root).map_err(Failure)?;
     if let Some(b) = &opts.base_url {
@@ -420,6 +419,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 /// `build`, also returning what it built ([`Kept`]).
 pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
     let start = Instant::now();
+    crate::timing::mark("start");
     let pb = progress_bar(opts.progress);
     if let Some(pb) = &pb {
         pb.set_message("读取内容");
@@ -435,6 +435,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         .unwrap_or_else(|| opts.root.join(default_out));
     // Refuse a bad output folder before doing any work.
     let staging = Staging::prepare(&opts.root, &out, opts.force).map_err(Failure::from);
+    crate::timing::mark("output folder prepared");
     let staging = match staging {
         Ok(s) => s,
         Err(e) => {
@@ -496,6 +497,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
 
 /// `fangpian check`: every validation of `build`, writing nothing. Returns the warnings.
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
+    crate::timing::mark("start");
     let pb = progress_bar(opts.progress);
     let result = (|| -> Result<Loaded, Failure> {
         let loaded = load_with(opts, pb.as_ref())?;

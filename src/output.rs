@@ -10,6 +10,8 @@ use std::sync::Mutex;
 use crate::diag::{Diagnostic, codes};
 use crate::reuse::{Key, Record, Recorded, Recording};
 
+mod spare;
+
 /// The marker file that identifies a folder as fangpian output.
 pub const MARKER: &str = ".fangpian-build";
 const MARKER_TEXT: &[u8] =
@@ -203,6 +205,12 @@ pub struct Staging {
     folders: Mutex<HashSet<String>>,
     /// Warnings about the output folder (temporary folders that could not be deleted).
     warnings: Vec<Diagnostic>,
+    /// Where the replaced output is kept for the next build, whether the output being replaced is
+    /// fangpian's own (a folder of someone else's files, replaced with `--force`, is deleted), and
+    /// what the staging folder held when it was a spare tree taken over (see [`spare`]).
+    spare: PathBuf,
+    ours: bool,
+    adopted: Option<spare::Listing>,
     /// What the previous build into `out` wrote from which key, where that record is kept, and the
     /// record of this build (see [`crate::reuse`]).
     previous: Record,
@@ -210,6 +218,9 @@ pub struct Staging {
     recording: Recording,
     /// Files reused from the previous build (each with its compressed copies counting once).
     reused: std::sync::atomic::AtomicUsize,
+    /// Files written afresh: when they outnumber the reused ones, the replaced site shares little
+    /// with the next one and is deleted rather than kept as the spare tree.
+    fresh: std::sync::atomic::AtomicUsize,
     /// Held until the build is over: one build at a time per output folder. Declared last so it is
     /// released after the temporary folder is gone.
     _lock: OutputLock,
@@ -296,9 +307,10 @@ fn check_not_source(root_abs: &Path, out_abs: &Path, out: &Path) -> Result<(), D
 }
 
 /// Refuse an existing output that is a file, or a folder of someone else's files (unless `force`).
-fn check_existing(out_abs: &Path, out: &Path, force: bool) -> Result<(), Diagnostic> {
+/// Returns whether the folder is (or will be) fangpian's own: a previous output, or nothing yet.
+fn check_existing(out_abs: &Path, out: &Path, force: bool) -> Result<bool, Diagnostic> {
     let meta = match std::fs::symlink_metadata(out_abs) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
         Err(e) => return Err(io_error(out_abs, e)),
         Ok(m) => m,
     };
@@ -327,15 +339,20 @@ fn check_existing(out_abs: &Path, out: &Path, force: bool) -> Result<(), Diagnos
             "这个文件夹里已经有别的文件，而且不是 fangpian 以前生成的",
         ));
     }
-    Ok(())
+    Ok(is_output || empty)
 }
 
 /// Recover from a build killed between the two renames of the fallback swap, then delete the
 /// leftovers of killed builds. Only called with the output lock held, so none of them is live.
+/// The staging folder of a killed build becomes the spare tree when there is none (nothing in a
+/// spare tree is trusted by its content, see [`spare`]).
 fn clear_leftovers(out_abs: &Path, warnings: &mut Vec<Diagnostic>) {
+    let spare = name_with(out_abs, "spare");
     for (path, is_old) in leftovers(out_abs) {
         if is_old && std::fs::symlink_metadata(out_abs).is_err() {
             let _ = std::fs::rename(&path, out_abs);
+        } else if !is_old && spare::keep(&path, &spare) {
+            continue;
         } else if !remove_tree(&path) {
             warnings.push(left_behind(&path));
         }
@@ -352,7 +369,7 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
         }
         let lock = OutputLock::take(&out_abs, out)?;
-        check_existing(&out_abs, out, force)?;
+        let ours = check_existing(&out_abs, out, force)?;
         let mut warnings = Vec::new();
         clear_leftovers(&out_abs, &mut warnings);
         let dir = name_with(&out_abs, "tmp");
@@ -362,7 +379,11 @@ impl Staging {
                 std::io::Error::from(std::io::ErrorKind::AlreadyExists),
             ));
         }
-        std::fs::create_dir(&dir).map_err(|e| io_error(&dir, e))?;
+        let spare = name_with(&out_abs, "spare");
+        let adopted = spare::adopt(&spare, &dir);
+        if adopted.is_none() {
+            std::fs::create_dir(&dir).map_err(|e| io_error(&dir, e))?;
+        }
         let record_path = crate::reuse::record_path(root, &out_abs);
         // A previous output that is not there (or not a folder) has nothing to reuse.
         let previous = if std::fs::symlink_metadata(&out_abs).is_ok_and(|m| m.is_dir()) {
@@ -377,10 +398,14 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             warnings,
+            spare,
+            ours,
+            adopted,
             previous,
             record_path,
             recording: Recording::default(),
             reused: Default::default(),
+            fresh: Default::default(),
             _lock: lock,
         })
     }
@@ -389,6 +414,9 @@ impl Staging {
     /// warnings about temporary folders that could not be deleted.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         self.write(MARKER, MARKER_TEXT)?;
+        if let Some(listing) = self.adopted.take() {
+            spare::sweep(&self.dir, &listing, &self.written_files());
+        }
         let mut warnings = std::mem::take(&mut self.warnings);
         if std::fs::symlink_metadata(&self.out).is_err() {
             std::fs::rename(&self.dir, &self.out).map_err(|e| io_error(&self.out, e))?;
@@ -410,10 +438,22 @@ impl Staging {
         };
         self.done = true;
         self.save_record();
-        if !remove_known_tree(&previous, &self.take_written()) {
+        // The replaced site becomes the spare tree when it shares most files with this one;
+        // someone else's folder (`--force`) is deleted.
+        let kept = self.ours && self.worth_keeping() && spare::keep(&previous, &self.spare);
+        if !(kept || remove_known_tree(&previous, &self.take_written())) {
             warnings.push(left_behind(&previous));
         }
         Ok(warnings)
+    }
+
+    /// Whether the tree this build replaces (or, failed, its own) is worth keeping as the spare
+    /// tree: only if most of this build's files were reused, that is, are the very files of that
+    /// tree. After a build that made most files afresh, a spare tree would cost the next build
+    /// more (each of its files removed one by one before it is written) than deleting it now.
+    fn worth_keeping(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.reused.load(Relaxed) >= self.fresh.load(Relaxed)
     }
 
     /// How many files this build reused from the previous one so far (see [`Sink::reuse`]).
@@ -437,10 +477,12 @@ impl Staging {
             let from = path_under(&self.out, &f.rel);
             let ok = std::fs::symlink_metadata(&from).is_ok_and(|m| f.is(&m))
                 && self.record(&f.rel).is_ok_and(|to| {
-                    std::fs::hard_link(&from, &to).is_ok() && {
-                        made.push(to);
-                        true
-                    }
+                    // In a spare tree the file is often still the published one.
+                    self.adopted.is_some() && f.is_at(&to)
+                        || place_link(&from, &to).is_ok() && {
+                            made.push(to);
+                            true
+                        }
                 });
             if !ok {
                 made.iter().for_each(|p| {
@@ -453,7 +495,11 @@ impl Staging {
     }
 
     fn take_written(&self) -> Vec<String> {
-        std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(&mut *self.written_files())
+    }
+
+    fn written_files(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Note that `rel` is written and make its folder, unless an earlier file made it. Returns the
@@ -461,10 +507,7 @@ impl Staging {
     fn record(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let norm = normalised(rel);
         let folder = norm.rsplit_once('/').map(|(f, _)| f.to_string());
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(norm);
+        self.written_files().push(norm);
         let p = path_under(&self.dir, rel);
         let Some(folder) = folder else {
             return Ok(p);
@@ -473,7 +516,14 @@ impl Staging {
             return Ok(p);
         }
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+            let made = std::fs::create_dir_all(parent);
+            if made.is_err() && self.adopted.is_some() {
+                // A file of the spare tree where this build needs a folder.
+                spare::clear_way(&self.dir, &folder);
+                std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+            } else {
+                made.map_err(|e| io_error(parent, e))?;
+            }
         }
         self.folders_made().insert(folder);
         Ok(p)
@@ -485,8 +535,10 @@ impl Staging {
 }
 
 impl Drop for Staging {
+    /// A failed build keeps its staging folder as the spare tree (nothing in one is trusted by its
+    /// content), or deletes it.
     fn drop(&mut self) {
-        if !self.done {
+        if !self.done && !(self.worth_keeping() && spare::keep(&self.dir, &self.spare)) {
             let written = self.take_written();
             let _ = remove_known_tree(&self.dir, &written);
         }
@@ -496,6 +548,8 @@ impl Drop for Staging {
 impl Staging {
     /// Write `rel` and return the open file.
     fn write_file(&self, rel: &str, parts: &[&[u8]]) -> Result<std::fs::File, Diagnostic> {
+        self.fresh
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let p = self.record(rel)?;
         let mut f = create_new(&p).map_err(|e| io_error(&p, e))?;
         write_all_parts(&mut f, parts).map_err(|e| io_error(&p, e))?;
@@ -504,8 +558,18 @@ impl Staging {
 }
 
 impl Sink for Staging {
+    /// A file without a key of its own (search shards, scripts, feeds) is keyed by its name and
+    /// content: when the previous build wrote the same bytes, that file is reused, which in a
+    /// spare tree usually means it is already in place.
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        self.write_file(rel, parts).map(drop)
+        let key = crate::reuse::Hasher::of("file content")
+            .str(&normalised(rel))
+            .parts(parts)
+            .finish();
+        if self.reuse(rel, &key) {
+            return Ok(());
+        }
+        self.write_keyed(rel, parts, &key)
     }
 
     fn write_keyed(&self, rel: &str, parts: &[&[u8]], key: &Key) -> Result<(), Diagnostic> {
@@ -540,8 +604,11 @@ impl Sink for Staging {
 
     fn link(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         let p = self.record(rel)?;
+        if self.adopted.is_some() && same_inode(src, &p) {
+            return Ok(());
+        }
         // Another file system (or one without hard links): copy.
-        if std::fs::hard_link(src, &p).is_ok() {
+        if place_link(src, &p).is_ok() {
             return Ok(());
         }
         copy_to(src, &p)
@@ -639,11 +706,53 @@ fn create_new(p: &Path) -> std::io::Result<std::fs::File> {
     };
     match open() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(p)?;
+            make_room(p)?;
             open()
         }
         r => r,
     }
+}
+
+/// Remove what is at `p` so that a file can be made there: a file or link, or (in a spare tree) a
+/// folder where this build writes a file.
+fn make_room(p: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(p)?.is_dir() {
+        return if remove_tree(p) {
+            Ok(())
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::DirectoryNotEmpty))
+        };
+    }
+    std::fs::remove_file(p)
+}
+
+/// Hard-link `to` to `from`. A file already at `to` that is `from` itself (a spare tree's file
+/// that is still the published one) stays; anything else there is removed first.
+fn place_link(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if same_inode(from, to) {
+                return Ok(());
+            }
+            make_room(to)?;
+            std::fs::hard_link(from, to)
+        }
+        r => r,
+    }
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn copy_to(src: &Path, p: &Path) -> Result<(), Diagnostic> {

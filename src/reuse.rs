@@ -51,6 +51,15 @@ impl Hasher {
         self.bytes(s.as_bytes())
     }
 
+    /// The concatenation of `parts`, as one field.
+    pub fn parts(&mut self, parts: &[&[u8]]) -> &mut Self {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        self.0.reserve(len + 8);
+        self.0.extend_from_slice(&(len as u64).to_le_bytes());
+        parts.iter().for_each(|p| self.0.extend_from_slice(p));
+        self
+    }
+
     pub fn key(&mut self, k: &Key) -> &mut Self {
         self.0.extend_from_slice(k);
         self
@@ -137,6 +146,12 @@ impl Recorded {
     }
 
     /// Whether `meta` describes the file recorded: same inode, size and modification time.
+    /// Whether the file at `p` is this very file (the same inode; files compared are always on
+    /// the same file system, beside each other).
+    pub fn is_at(&self, p: &Path) -> bool {
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && inode(&m) == self.ino)
+    }
+
     pub fn is(&self, meta: &std::fs::Metadata) -> bool {
         meta.is_file()
             && inode(meta) == self.ino

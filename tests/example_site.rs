@@ -275,7 +275,15 @@ fn check_passes_on_the_example_and_writes_nothing() {
 fn rebuild_replaces_the_previous_output_whole() {
     let dir = tempfile::tempdir().unwrap();
     copy_example(dir.path());
+    // Twice: the second build keeps the first site beside the output as the spare tree that the
+    // third builds in, so the third must clear the deleted page out of it.
     assert!(run_in(dir.path(), &[]).status.success());
+    assert!(run_in(dir.path(), &[]).status.success());
+    assert!(
+        dir.path()
+            .join(".public.fangpian-spare/about/index.html")
+            .exists()
+    );
     std::fs::remove_file(dir.path().join("content/about.md")).unwrap();
     let o = run_in(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -289,9 +297,9 @@ fn rebuild_replaces_the_previous_output_whole() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        !names
-            .iter()
-            .any(|n| n.contains("fangpian-") && n != ".fangpian-cache"),
+        !names.iter().any(|n| n.contains("fangpian-")
+            && n != ".fangpian-cache"
+            && n != ".public.fangpian-spare"),
         "leftover folders: {names:?}"
     );
 }

@@ -115,9 +115,14 @@ fn killed_builds_never_leave_a_half_written_site() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache")
+        .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache" && !is_spare(n))
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+/// The previous site, which each build keeps beside the output for the next one to build in.
+fn is_spare(name: &str) -> bool {
+    name == ".public.fangpian-spare"
 }
 
 /// Entries beside the output that a build made and did not remove.
@@ -126,7 +131,7 @@ fn leftovers(root: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache")
+        .filter(|n| n.contains("fangpian-") && n != ".fangpian-cache" && !is_spare(n))
         .collect()
 }
 

@@ -125,10 +125,17 @@ fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
     edit(&root, "site.toml", |t| {
         t.replacen("title = \"", "title = \"新", 1)
     });
-    let said = assert_same_as_clean(&root, &out, &[], "a site.toml edit");
+    let before = inodes(&out);
+    assert_same_as_clean(&root, &out, &[], "a site.toml edit");
+    let after = inodes(&out);
+    let reused: Vec<&String> = after
+        .iter()
+        .filter(|(rel, ino)| rel.ends_with(".html") && before.get(*rel) == Some(ino))
+        .map(|(rel, _)| rel)
+        .collect();
     assert!(
-        !said.contains("沿用"),
-        "pages reused after the site title changed: {said}"
+        reused.is_empty(),
+        "pages reused after the site title changed: {reused:?}"
     );
 
     // 5. A template of the site's own.
@@ -180,5 +187,63 @@ fn offline_and_precompressed_rebuilds_match_clean_builds() {
     assert_ne!(
         before["tactics/baojianpin/index.html.br"],
         after["tactics/baojianpin/index.html.br"]
+    );
+}
+
+/// The spare tree (the site before the published one, kept beside the output for the next build to
+/// build in) is never trusted: files put into it are not published, a file or folder in the way is
+/// replaced, and a link in it (or in its place) is never followed out of it.
+#[cfg(unix)]
+#[test]
+fn a_tampered_spare_tree_publishes_nothing_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    copy_example(&root);
+    let out = dir.path().join("public");
+    let spare = dir.path().join(".public.fangpian-spare");
+    let victim = dir.path().join("victim");
+    write(&victim, "keep.txt", "不能动");
+    let before = tree(&victim);
+    build_into(&root, &out, &[]);
+    build_into(&root, &out, &[]);
+    assert!(
+        spare.join("about/index.html").is_file(),
+        "no spare tree kept"
+    );
+
+    write(&spare, "stray.html", "不该发布");
+    write(&spare, "tactics/stray/index.html", "不该发布");
+    std::fs::remove_dir_all(spare.join("about")).unwrap();
+    write(&spare, "about", "一个文件挡住了文件夹");
+    std::fs::remove_file(spare.join("index.html")).unwrap();
+    write(&spare, "index.html/x", "一个文件夹挡住了文件");
+    std::fs::remove_dir_all(spare.join("cases")).unwrap();
+    std::os::unix::fs::symlink(&victim, spare.join("cases")).unwrap();
+    edit(&root, "content/tactics/baojianpin.md", |t| {
+        t + "\n\n补一句。\n"
+    });
+    assert_same_as_clean(&root, &out, &[], "a tampered spare tree");
+    assert_eq!(
+        tree(&victim),
+        before,
+        "a write followed a link out of the spare tree"
+    );
+
+    // The spare tree itself replaced by a link: removed, not followed.
+    std::fs::remove_dir_all(&spare).unwrap();
+    std::os::unix::fs::symlink(&victim, &spare).unwrap();
+    edit(&root, "content/tactics/baojianpin.md", |t| {
+        t + "\n\n再补一句。\n"
+    });
+    assert_same_as_clean(&root, &out, &[], "a spare tree that is a link");
+    assert_eq!(
+        tree(&victim),
+        before,
+        "a build wrote through a linked spare tree"
+    );
+    assert!(
+        spare.symlink_metadata().unwrap().is_dir(),
+        "no new spare tree"
     );
 }
