@@ -474,16 +474,21 @@ impl Staging {
     fn link_previous(&self, files: &[Recorded]) -> bool {
         let mut made = Vec::with_capacity(files.len());
         for f in files {
-            let from = path_under(&self.out, &f.rel);
-            let ok = std::fs::symlink_metadata(&from).is_ok_and(|m| f.is(&m))
-                && self.record(&f.rel).is_ok_and(|to| {
-                    // In a spare tree the file is often still the published one.
-                    self.adopted.is_some() && f.is_at(&to)
-                        || place_link(&from, &to).is_ok() && {
-                            made.push(to);
-                            true
-                        }
-                });
+            let ok = self.record(&f.rel).is_ok_and(|to| {
+                // In a spare tree the file is usually the published one already: the same
+                // inode, size and time, so it is the recorded file and the published one need
+                // not be asked.
+                if self.adopted.is_some() && f.is_at(&to) {
+                    return true;
+                }
+                let from = path_under(&self.out, &f.rel);
+                std::fs::symlink_metadata(&from).is_ok_and(|m| f.is(&m))
+                    && place_link(&from, &to).is_ok()
+                    && {
+                        made.push(to);
+                        true
+                    }
+            });
             if !ok {
                 made.iter().for_each(|p| {
                     let _ = std::fs::remove_file(p);
@@ -535,10 +540,14 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// A failed build keeps its staging folder as the spare tree (nothing in one is trusted by its
-    /// content), or deletes it.
+    /// A failed build keeps its staging folder as the spare tree when it is mostly reused files
+    /// (nothing in a spare tree is trusted by its content), or deletes it.
     fn drop(&mut self) {
-        if !self.done && !(self.worth_keeping() && spare::keep(&self.dir, &self.spare)) {
+        if self.done {
+            return;
+        }
+        let kept = self.worth_keeping() && spare::keep(&self.dir, &self.spare);
+        if !kept {
             let written = self.take_written();
             let _ = remove_known_tree(&self.dir, &written);
         }

@@ -146,10 +146,10 @@ impl Recorded {
     }
 
     /// Whether `meta` describes the file recorded: same inode, size and modification time.
-    /// Whether the file at `p` is this very file (the same inode; files compared are always on
-    /// the same file system, beside each other).
+    /// Whether the file at `p` is this very file, unchanged (see [`Recorded::is`]; files compared
+    /// are always on the same file system, beside each other).
     pub fn is_at(&self, p: &Path) -> bool {
-        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && inode(&m) == self.ino)
+        std::fs::symlink_metadata(p).is_ok_and(|m| self.is(&m))
     }
 
     pub fn is(&self, meta: &std::fs::Metadata) -> bool {
@@ -215,7 +215,17 @@ fn program_identity() -> Key {
 
 /// `bytes` in lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut s = String::with_capacity(2 * bytes.len());
+    push_hex(&mut s, bytes);
+    s
+}
+
+fn push_hex(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
 }
 
 fn unhex(s: &str) -> Option<Key> {
@@ -281,15 +291,14 @@ impl Record {
     /// save only costs the next build its reuse.
     pub fn save(&self, path: &Path) {
         let mut out = header();
+        out.reserve(self.groups.len() * 100);
         let mut groups: Vec<(&Key, &Vec<Recorded>)> = self.groups.iter().collect();
         groups.sort_by(|a, b| a.1[0].rel.cmp(&b.1[0].rel));
         for (key, files) in groups {
-            let key = hex(key);
             for f in files {
-                out.push_str(&format!(
-                    "{key}\t{}\t{}\t{}\t{}\n",
-                    f.ino, f.size, f.mtime_ns, f.rel
-                ));
+                use std::fmt::Write;
+                push_hex(&mut out, key);
+                let _ = writeln!(out, "\t{}\t{}\t{}\t{}", f.ino, f.size, f.mtime_ns, f.rel);
             }
         }
         if let Some(dir) = path.parent()
