@@ -145,13 +145,13 @@ impl Recorded {
         }
     }
 
-    /// Whether `meta` describes the file recorded: same inode, size and modification time.
     /// Whether the file at `p` is this very file, unchanged (see [`Recorded::is`]; files compared
     /// are always on the same file system, beside each other).
     pub fn is_at(&self, p: &Path) -> bool {
         std::fs::symlink_metadata(p).is_ok_and(|m| self.is(&m))
     }
 
+    /// Whether `meta` describes the file recorded: same inode, size and modification time.
     pub fn is(&self, meta: &std::fs::Metadata) -> bool {
         meta.is_file()
             && inode(meta) == self.ino

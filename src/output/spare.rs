@@ -58,7 +58,7 @@ fn walk(dir: &Path, rel: &str) -> Listing {
         let kind = e.file_type().ok();
         let name = e.file_name().into_string().ok();
         let Some((kind, name)) = kind.zip(name) else {
-            remove_any(&e.path());
+            let _ = super::make_room(&e.path());
             continue;
         };
         let r = if rel.is_empty() {
@@ -71,7 +71,7 @@ fn walk(dir: &Path, rel: &str) -> Listing {
         } else if kind.is_file() {
             here.files.push(r);
         } else {
-            let _ = std::fs::remove_file(e.path());
+            let _ = super::make_room(&e.path());
         }
     }
     let below: Vec<Listing> = folders.par_iter().map(|(p, r)| walk(p, r)).collect();
@@ -83,19 +83,10 @@ fn walk(dir: &Path, rel: &str) -> Listing {
     here
 }
 
-/// Remove `p`, a file, link or real folder (never what a link points to).
-fn remove_any(p: &Path) {
-    if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
-        let _ = std::fs::remove_dir_all(p);
-    } else {
-        let _ = std::fs::remove_file(p);
-    }
-}
-
 /// Remove from `dir` everything the spare tree held that this build did not write (`written`,
 /// normalised relative paths): stale files, then the folders left empty, deepest first.
-pub(super) fn sweep(dir: &Path, listing: &Listing, written: &[String]) {
-    let written: HashSet<&str> = written.iter().map(String::as_str).collect();
+pub(super) fn sweep(dir: &Path, listing: &Listing, written_list: &[String]) {
+    let written: HashSet<&str> = written_list.iter().map(String::as_str).collect();
     listing
         .files
         .par_iter()
@@ -103,16 +94,7 @@ pub(super) fn sweep(dir: &Path, listing: &Listing, written: &[String]) {
         .for_each(|f| {
             let _ = std::fs::remove_file(dir.join(f));
         });
-    let mut needed: HashSet<&str> = HashSet::new();
-    for f in &written {
-        let mut s = *f;
-        while let Some(i) = s.rfind('/') {
-            s = &s[..i];
-            if !needed.insert(s) {
-                break;
-            }
-        }
-    }
+    let needed = super::folders_of(written_list);
     let stale: Vec<(usize, PathBuf)> = listing
         .dirs
         .iter()
