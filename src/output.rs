@@ -546,7 +546,10 @@ impl Drop for Staging {
         if self.done {
             return;
         }
-        let kept = self.worth_keeping() && spare::keep(&self.dir, &self.spare);
+        // A staging folder that holds nothing of use (a build that failed before writing into a
+        // new folder) is not kept.
+        let useful = self.adopted.is_some() || self.reused() > 0;
+        let kept = useful && self.worth_keeping() && spare::keep(&self.dir, &self.spare);
         if !kept {
             let written = self.take_written();
             let _ = remove_known_tree(&self.dir, &written);

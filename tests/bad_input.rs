@@ -1700,3 +1700,17 @@ fn a_hopelessly_overfull_poster_fails_fast() {
         );
     }
 }
+
+#[test]
+fn a_build_that_fails_at_once_leaves_nothing_beside_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[E1400]"), "{}", stderr(&out));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
