@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Failure, codes};
 use crate::feeds;
 use crate::hotlines::Hotlines;
+use crate::markdown;
 use crate::markdown::Bodies;
-use crate::markdown::{self, LinkContext};
 use crate::output::{NullSink, Recorder, Sink, Staging};
 use crate::render::{Job, RenderCache, Renderer};
 use crate::site::Site;
@@ -186,32 +185,32 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
     })
 }
 
-/// Render the markdown of every page and section.
+/// Render the markdown of every page and section, taking the bodies that did not change since the
+/// last build from the site's cache ([`markdown::cache`]).
 pub fn render_markdown(site: &Site) -> Bodies {
-    let pages = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let ctx = LinkContext {
-                paths: &site.paths,
-                hotlines: &site.hotlines,
-                asset_base: &p.asset_base,
-            };
-            markdown::render(&p.file, &p.source, p.body.clone(), &ctx)
+    let pages = site.pages.iter().map(|p| markdown::cache::Body {
+        file: &p.file,
+        source: &p.source,
+        body: p.body.clone(),
+        asset_base: &p.asset_base,
+    });
+    let sections = site.sections.iter().filter_map(|s| {
+        Some(markdown::cache::Body {
+            file: s.file.as_deref()?,
+            source: &s.source,
+            body: s.body.clone(),
+            asset_base: &s.path,
         })
-        .collect();
+    });
+    let all: Vec<_> = pages.chain(sections).collect();
+    let mut rendered =
+        markdown::cache::render_all(&site.root, &all, &site.paths, &site.hotlines).into_iter();
+    let pages = rendered.by_ref().take(site.pages.len()).collect();
     let sections = site
         .sections
         .iter()
-        .map(|s| match &s.file {
-            Some(f) => {
-                let ctx = LinkContext {
-                    paths: &site.paths,
-                    hotlines: &site.hotlines,
-                    asset_base: &s.path,
-                };
-                markdown::render(f, &s.source, s.body.clone(), &ctx)
-            }
+        .map(|s| match s.file {
+            Some(_) => rendered.next().unwrap_or_default(),
             None => markdown::Rendered::default(),
         })
         .collect();

@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use crate::print::cache::{site_cache, write_atomic};
 
+pub mod store;
+
 /// What an output file is made from, hashed (128 bits of BLAKE3).
 pub type Key = [u8; 16];
 
@@ -189,9 +191,15 @@ fn header() -> String {
     format!("fangpian-outputs 1 {}\n", hex(&program_identity()))
 }
 
-/// This build of fangpian: its version and its executable's size and time, so that a record
-/// written by any other build of the program (whose templates or rendering may differ) is not used.
-fn program_identity() -> Key {
+/// This build of fangpian: its version and its executable's size and time, so that a record or a
+/// cache entry written by any other build of the program (whose templates, rendering or formats
+/// may differ) is not used. Worked out once per process.
+pub fn program_identity() -> Key {
+    static IDENTITY: std::sync::OnceLock<Key> = std::sync::OnceLock::new();
+    *IDENTITY.get_or_init(identify_program)
+}
+
+fn identify_program() -> Key {
     let mut h = Hasher::of("program");
     h.str(env!("CARGO_PKG_VERSION"));
     let exe = std::env::current_exe().and_then(std::fs::metadata);

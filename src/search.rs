@@ -31,7 +31,11 @@ use crate::diag::Diagnostic;
 use crate::frontmatter::KindFields;
 use crate::markdown::Bodies;
 use crate::output::Sink;
+use crate::print::cache::Cache;
+use crate::reuse::Hasher;
 use crate::site::Site;
+
+mod runs;
 
 /// Folder of the index in the output.
 pub const DIR: &str = "search";
@@ -447,18 +451,34 @@ impl Postings {
         }
     }
 
+    /// Empty postings with room for `parts`.
+    fn with_capacity<'a>(parts: impl Iterator<Item = &'a runs::Part<'a>>) -> Postings {
+        let (mut docs, mut head, mut positions) = (0, 0, 0);
+        for p in parts {
+            docs += p.docs.len();
+            head += p.head.len();
+            positions += p.positions.len() + 1;
+        }
+        Postings {
+            docs: Vec::with_capacity(docs),
+            head: Vec::with_capacity(head),
+            positions: Vec::with_capacity(positions),
+            ..Postings::default()
+        }
+    }
+
     /// Continue these postings with those of later documents.
-    fn extend(&mut self, more: Postings) {
+    fn extend(&mut self, more: &runs::Part) {
         if more.n_docs == 0 {
             return;
         }
-        append_list(&mut self.docs, self.last_doc, &more.docs);
-        append_list(&mut self.head, self.last_head, &more.head);
+        append_list(&mut self.docs, self.last_doc, more.docs);
+        append_list(&mut self.head, self.last_head, more.head);
         if !more.positions.is_empty() {
             if !self.positions.is_empty() {
                 self.positions.push(0);
             }
-            append_list(&mut self.positions, self.last_doc, &more.positions);
+            append_list(&mut self.positions, self.last_doc, more.positions);
         }
         self.last_doc = more.last_doc;
         if more.n_head > 0 {
@@ -600,64 +620,18 @@ fn postings(docs: &[Document], first: u32) -> Vec<(u32, Postings)> {
     grams
 }
 
-/// Merge the postings of consecutive runs of documents (each sorted by key) into one list sorted by
-/// key: a gram's documents stay in document order because the runs are in order.
-fn merge(runs: Vec<Vec<(u32, Postings)>>) -> Vec<(u32, Postings)> {
-    runs.into_iter()
-        .reduce(|a, b| {
-            let mut out = Vec::with_capacity(a.len().max(b.len()));
-            let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-            loop {
-                let order = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) => x.0.cmp(&y.0),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => break,
-                };
-                let next = match order {
-                    std::cmp::Ordering::Less => a.next(),
-                    std::cmp::Ordering::Greater => b.next(),
-                    std::cmp::Ordering::Equal => {
-                        a.next().zip(b.next()).map(|((key, mut p), (_, q))| {
-                            p.extend(q);
-                            (key, p)
-                        })
-                    }
-                };
-                out.extend(next);
-            }
-            out
-        })
-        .unwrap_or_default()
-}
-
 /// Every gram of the index, in key order.
 struct Grams {
     grams: Vec<(u32, Postings)>,
 }
 
 impl Grams {
-    /// Each thread indexes one run of consecutive documents (of about equal text length, all
-    /// characters seen once); the runs are then merged. The result does not depend on the number
-    /// of threads.
-    fn build(docs: &[Document]) -> Self {
-        let total: usize = docs.iter().map(|d| d.text.len()).sum();
-        let threads = rayon::current_num_threads().max(1);
-        let mut runs: Vec<(u32, &[Document])> = Vec::new();
-        let (mut start, mut seen) = (0, 0);
-        for (i, d) in docs.iter().enumerate() {
-            seen += d.text.len();
-            if seen * threads >= total * (runs.len() + 1) || i + 1 == docs.len() {
-                runs.push((start as u32, &docs[start..=i]));
-                start = i + 1;
-            }
-        }
-        let built = runs
-            .into_par_iter()
-            .map(|(first, docs)| postings(docs, first))
-            .collect();
+    /// The documents are indexed in runs of consecutive documents, in parallel and through the
+    /// site's cache when there is one; the runs are then merged. The result does not depend on
+    /// how the documents are cut into runs.
+    fn build(docs: &[Document], cache: Option<&Cache>) -> Self {
         Grams {
-            grams: merge(built),
+            grams: runs::build(docs, cache),
         }
     }
 
@@ -677,36 +651,55 @@ impl Grams {
     }
 }
 
-/// One kind of shard file: its folder, how a gram's line is written and how long it is about to be.
+/// One kind of shard file: its folder, how a gram's line is written, how long it is about to be,
+/// and the lists the line is made from.
 struct ShardKind {
     dir: &'static str,
     line: fn(&str, &Postings, &mut Vec<u8>),
     bytes: fn(&Postings) -> usize,
+    lists: fn(&Postings) -> [&[u8]; 2],
 }
 
 const POSTINGS: ShardKind = ShardKind {
     dir: "s",
     line: postings_line,
     bytes: Postings::post_bytes,
+    lists: |p| [&p.docs, &p.head],
 };
 
 const POSITIONS: ShardKind = ShardKind {
     dir: "p",
     line: positions_line,
     bytes: Postings::pos_bytes,
+    lists: |p| [&p.positions, &[]],
 };
 
-/// Write one kind of shard files (`search/{dir}/N.txt`), formatting each in parallel.
+/// Write one kind of shard files (`search/{dir}/N.txt`), formatting each in parallel. A shard is
+/// keyed by its grams and their lists (hashing them costs a fraction of formatting them), so that
+/// a shard none of whose grams changed is taken over from the previous build unformatted.
 fn write_shards(
     grams: &Grams,
     shards: Vec<Vec<u32>>,
     kind: &ShardKind,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
+    let count = shards.len() as u64;
     shards
         .into_par_iter()
         .enumerate()
         .filter_map(|(n, refs)| {
+            let rel = format!("{DIR}/{}/{n}.txt", kind.dir);
+            let mut h = Hasher::of("search shard");
+            h.str(&rel).bytes(&count.to_le_bytes());
+            for &r in &refs {
+                let (key, post) = &grams.grams[r as usize];
+                let [a, b] = (kind.lists)(post);
+                h.bytes(&key.to_le_bytes()).bytes(a).bytes(b);
+            }
+            let key = h.finish();
+            if sink.reuse(&rel, &key) {
+                return None;
+            }
             let post = |r: &u32| &grams.grams[*r as usize].1;
             let estimate: usize = refs.iter().map(|r| (kind.bytes)(post(r))).sum();
             let mut text = Vec::with_capacity(estimate + estimate / 2);
@@ -714,8 +707,7 @@ fn write_shards(
                 let (key, post) = &grams.grams[r as usize];
                 (kind.line)(gram_text(*key, &mut [0; 8]), post, &mut text);
             }
-            sink.write(&format!("{DIR}/{}/{n}.txt", kind.dir), &text)
-                .err()
+            sink.write_keyed(&rel, &[&text], &key).err()
         })
         .collect()
 }
@@ -771,9 +763,10 @@ fn write_texts(docs: &[Document], per: usize, sink: &dyn Sink) -> Vec<Diagnostic
         .collect()
 }
 
-/// Write the index of `docs` into `sink`. Returns the write errors.
-pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
-    let grams = Grams::build(docs);
+/// Write the index of `docs` into `sink`, indexing through `cache` when there is one. Returns the
+/// write errors.
+pub fn write_index(docs: &[Document], cache: Option<&Cache>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let grams = Grams::build(docs, cache);
     crate::timing::mark("search postings built");
     let post_bytes: usize = grams.all().map(|(_, p)| p.post_bytes()).sum();
     let pos_bytes: usize = grams.all().map(|(_, p)| p.pos_bytes()).sum();
@@ -802,7 +795,10 @@ pub fn write_index(docs: &[Document], sink: &dyn Sink) -> Vec<Diagnostic> {
 pub fn write(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
     let docs = documents(site, bodies);
     crate::timing::mark("search documents");
-    write_index(&docs, sink)
+    let cache = Cache::named(&site.root, DIR);
+    let errs = write_index(&docs, Some(&cache), sink);
+    cache.prune();
+    errs
 }
 
 /// The documents whose folded text contains the normalized `query`, by plain substring search: the
@@ -918,14 +914,8 @@ mod tests {
             g.iter().map(|(k, p)| (*k, decoded(p))).collect()
         };
         let whole = flat(&postings(&texts, 0));
-        for cuts in [vec![1], vec![2, 3], vec![1, 2, 4]] {
-            let mut runs = Vec::new();
-            let mut start = 0;
-            for end in cuts.into_iter().chain([texts.len()]) {
-                runs.push(postings(&texts[start..end], start as u32));
-                start = end;
-            }
-            assert_eq!(flat(&merge(runs)), whole);
+        for per in 1..=texts.len() {
+            assert_eq!(flat(&runs::build_in(&texts, per, None)), whole);
         }
         assert!(whole.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
     }
@@ -940,7 +930,7 @@ mod tests {
             text: "公安局\n局，长AB".into(),
             head: 3,
         };
-        let grams = Grams::build(&[doc]);
+        let grams = Grams::build(&[doc], None);
         let find = |g: &str| grams.all().find(|x| *key_units(x.0) == *u(g));
         assert!(find("安局").is_some());
         assert!(find("ab").is_some());
@@ -972,7 +962,7 @@ mod tests {
             text: t.into(),
             head: 0,
         };
-        let grams = Grams::build(&[doc("公安公安"), doc("无关"), doc("找公安")]);
+        let grams = Grams::build(&[doc("公安公安"), doc("无关"), doc("找公安")], None);
         let ga = grams
             .all()
             .find(|x| *key_units(x.0) == *u("公安"))

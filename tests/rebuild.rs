@@ -1,8 +1,10 @@
 //! Rebuilds that reuse what did not change: after an edit, a second `build` into the same folder
 //! hard-links the pages whose data did not change from the previous output, renders the rest, and
 //! publishes exactly what a clean build publishes — whatever the edit (a page's text, its title, the
-//! site's settings, a template, a file changed by hand in the output), for the normal, offline and
-//! precompressed outputs.
+//! site's settings, a template, a hotline, a file changed by hand in the output, a damaged cache),
+//! for the normal, offline and precompressed outputs. The rendered markdown and the search index's
+//! runs are cached too (`.fangpian-cache/markdown/`, `search/`): the clean build compared against
+//! starts without them.
 
 mod common;
 
@@ -40,11 +42,14 @@ fn build_into(root: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 /// `build` into `out` (which holds the previous build) must give the same files as a clean build
-/// into a new folder.
+/// into a new folder, made without the cached markdown and search runs.
 fn assert_same_as_clean(root: &Path, out: &Path, extra: &[&str], what: &str) -> String {
     let said = build_into(root, out, extra);
     let clean = root.parent().unwrap().join("clean");
     let _ = std::fs::remove_dir_all(&clean);
+    for cache in ["markdown", "search"] {
+        let _ = std::fs::remove_dir_all(root.join(".fangpian-cache").join(cache));
+    }
     build_into(root, &clean, extra);
     let (a, b) = (tree(out), tree(&clean));
     assert_eq!(
@@ -149,6 +154,63 @@ fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
     assert_same_as_clean(&root, &out, &[], "a new template");
     let wechat = std::fs::read_to_string(out.join("about/wechat.html")).unwrap();
     assert!(wechat.contains("本地模板"), "{wechat}");
+
+    // 6. A hotline's name, which a `hotline:` autolink in a body shows: the body is rendered again,
+    // not taken from the cached markdown.
+    edit(&root, "content/about.md", |t| t + "\n\n<hotline:xiaofei>\n");
+    assert_same_as_clean(&root, &out, &[], "a hotline autolink");
+    edit(&root, "content/hotlines.toml", |t| {
+        t.replacen(
+            "name = \"市场监管投诉举报热线\"",
+            "name = \"市场监管热线\"",
+            1,
+        )
+    });
+    assert_same_as_clean(&root, &out, &[], "a hotline's name");
+    let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
+    assert!(about.contains("市场监管热线"), "{about}");
+
+    // 7. Damaged cache files are not used.
+    for cache in ["markdown", "search"] {
+        for e in std::fs::read_dir(root.join(".fangpian-cache").join(cache)).unwrap() {
+            let path = e.unwrap().path();
+            let mut bytes = std::fs::read(&path).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x20;
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    edit(&root, page, |t| t + "\n\n家人提醒：先挂断，再核实。\n");
+    assert_same_as_clean(&root, &out, &[], "damaged cache files");
+}
+
+/// A body's warnings come from rendering it, and a body with a warning is never taken from the
+/// cache: an unchanged site warns again on every build.
+#[test]
+fn warnings_in_bodies_are_reported_by_every_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    copy_example(&root);
+    edit(&root, "content/about.md", |t| {
+        t + "\n\n[点这里](javascript:alert(1))\n"
+    });
+    for build in 1..=2 {
+        let o = run_in(&root, &["--no-print"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("javascript:"),
+            "build {build}: {}",
+            stderr(&o)
+        );
+    }
+    assert!(
+        root.join(".fangpian-cache/markdown")
+            .read_dir()
+            .unwrap()
+            .count()
+            > 0
+    );
 }
 
 #[cfg(unix)]

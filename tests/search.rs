@@ -322,7 +322,11 @@ fn large_indexes_pack_several_texts_per_file() {
         })
         .collect();
     let dir = tempfile::tempdir().unwrap();
-    let errs = search::write_index(&docs, &fangpian::output::DirSink(dir.path().to_path_buf()));
+    let errs = search::write_index(
+        &docs,
+        None,
+        &fangpian::output::DirSink(dir.path().to_path_buf()),
+    );
     assert!(errs.is_empty());
     let meta = std::fs::read_to_string(dir.path().join("search/index.json")).unwrap();
     assert!(meta.ends_with(",\"t\":3}"), "{meta}");

@@ -1,5 +1,7 @@
 //! The channel texts of each tactic and alert, computed once at load time: its SMS (written or
-//! drafted) and its loudspeaker script (written or composed from its fields and text).
+//! drafted) and its loudspeaker script (written or composed from its fields and text). A page's
+//! texts are kept in the site's cache (`ROOT/.fangpian-cache/channels/`, see
+//! [`crate::reuse::store`]) when they were made without a warning or an error.
 
 use rayon::prelude::*;
 
@@ -7,12 +9,14 @@ use crate::content::Page;
 use crate::diag::{Diagnostic, codes};
 use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::{Bodies, Rendered};
+use crate::reuse::store::cached;
+use crate::reuse::{Hasher, Key};
 use crate::site::Site;
 
 use super::{broadcast, sms};
 
 /// The channel texts of one tactic or alert.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageTexts {
     /// The SMS as sent: signature and text.
     pub sms: String,
@@ -35,33 +39,66 @@ pub struct Channels {
 /// A page's texts, or the errors in its channel keys.
 type Texts = Result<Option<PageTexts>, Vec<Diagnostic>>;
 
-/// The texts of every tactic and alert, in parallel. Errors are a writer's overlong or empty text;
-/// warnings come back in `warnings`.
+/// A page's texts as made, with what making them found. Only the texts are stored in the cache,
+/// and only when nothing was found.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Made {
+    texts: Option<PageTexts>,
+    #[serde(skip)]
+    errors: Vec<Diagnostic>,
+    #[serde(skip)]
+    warnings: Vec<Diagnostic>,
+}
+
+/// What a page's texts are made from: the program, the pages' paths and the hotlines (as for its
+/// markdown), the SMS signature, the page's kind, file and text.
+fn key(site: &Site, site_key: &Key, p: &Page) -> Key {
+    let mut h = Hasher::of("channel texts");
+    h.key(site_key)
+        .str(&site.config.channels.sms_signature)
+        .str(p.kind.label())
+        .bytes(p.file.as_os_str().as_encoded_bytes())
+        .bytes(&(p.body.start as u64).to_le_bytes())
+        .str(&p.source);
+    h.finish()
+}
+
+/// The texts of every tactic and alert, in parallel, through the site's cache. Errors are a
+/// writer's overlong or empty text; warnings come back in `warnings`.
 pub fn compute(
     site: &Site,
     bodies: &Bodies,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Channels, Vec<Diagnostic>> {
-    let results: Vec<(Texts, Vec<Diagnostic>)> = site
-        .pages
-        .par_iter()
-        .zip(&bodies.pages)
-        .map(|(p, body)| {
-            let mut warns = Vec::new();
-            (page_texts(site, p, body, &mut warns), warns)
-        })
+    let with_texts: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| matches!(site.pages[i].kind, Kind::Tactic | Kind::Alert))
         .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut errs = Vec::new();
-    for (r, w) in results {
-        warnings.extend(w);
-        match r {
-            Ok(t) => pages.push(t),
-            Err(e) => {
-                errs.extend(e);
-                pages.push(None);
-            }
+    let site_key = crate::markdown::cache::site_key(&site.paths, &site.hotlines);
+    let keys: Vec<Key> = with_texts
+        .par_iter()
+        .map(|&i| key(site, &site_key, &site.pages[i]))
+        .collect();
+    let make = |n: usize| {
+        let i = with_texts[n];
+        let mut made = Made {
+            texts: None,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        match page_texts(site, &site.pages[i], &bodies.pages[i], &mut made.warnings) {
+            Ok(t) => made.texts = t,
+            Err(e) => made.errors = e,
         }
+        made
+    };
+    let clean = |m: &Made| m.errors.is_empty() && m.warnings.is_empty();
+    let made = cached(&site.root, "channels", &keys, make, clean);
+    let mut pages = vec![None; site.pages.len()];
+    let mut errs = Vec::new();
+    for (i, m) in with_texts.into_iter().zip(made) {
+        warnings.extend(m.warnings);
+        errs.extend(m.errors);
+        pages[i] = m.texts;
     }
     if errs.is_empty() {
         Ok(Channels { pages })

@@ -15,6 +15,7 @@ use pulldown_cmark::{
 use crate::diag::{Diagnostic, codes, did_you_mean};
 use crate::hotlines::Hotlines;
 
+pub mod cache;
 mod footnotes;
 mod links;
 mod sanitize;
@@ -31,7 +32,7 @@ pub struct LinkContext<'a> {
 }
 
 /// A heading of the page, for a table of contents.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -39,7 +40,7 @@ pub struct Heading {
 }
 
 /// An `@/path.md#anchor` whose anchor must exist in the target page (checked once all pages are rendered).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AnchorRef {
     pub target: String,
     pub anchor: String,
@@ -48,7 +49,7 @@ pub struct AnchorRef {
 
 /// A link or image on this site that is not a content file (`/tactics/x/`, `../x/`, `photo.jpg`,
 /// `#anchor`), checked against every output file once the whole site is written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     /// The path it resolves to, normalised (`/tactics/x/`); empty for `#anchor` on the same page.
     pub url: String,
@@ -58,8 +59,9 @@ pub struct LinkRef {
     pub span: Range<usize>,
 }
 
-/// The result of rendering one markdown body.
-#[derive(Debug, Default)]
+/// The result of rendering one markdown body (kept between builds by [`cache`] when it has no
+/// diagnostics).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
@@ -71,6 +73,7 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Hotline ids used in the body.
     pub hotlines: BTreeSet<String>,
+    #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -37,6 +37,9 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> bool {
     ok
 }
 
+/// Bytes of the seal after a sealed entry.
+const SEAL: usize = 16;
+
 /// A cached document.
 pub struct Hit {
     pub pdf: Vec<u8>,
@@ -81,13 +84,42 @@ impl Cache {
 
     /// Store a picture without a PDF. Errors are ignored, as in [`Cache::put`].
     pub fn put_png(&self, key: &str, png: &[u8]) {
-        let Some(dir) = self.writable_dir() else {
-            return;
-        };
-        let name = format!("{key}.png");
-        if write_atomic(dir, &name, png) {
-            self.mark(name);
+        self.store(&format!("{key}.png"), png);
+    }
+
+    /// The bytes of the entry `name`, marked as used; `None` when there is none.
+    pub fn read(&self, name: &str) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.dir.as_ref()?.join(name)).ok()?;
+        self.mark(name.to_string());
+        Some(bytes)
+    }
+
+    /// Store the entry `name`. Errors are ignored, as in [`Cache::put`].
+    pub fn store(&self, name: &str, bytes: &[u8]) {
+        if let Some(dir) = self.writable_dir()
+            && write_atomic(dir, name, bytes)
+        {
+            self.mark(name.to_string());
         }
+    }
+
+    /// [`Cache::read`] for an entry stored with [`Cache::store_sealed`]: its bytes without the
+    /// seal, `None` when the seal does not match them (a damaged entry).
+    pub fn read_sealed(&self, name: &str) -> Option<Vec<u8>> {
+        let mut bytes = self.read(name)?;
+        let body = bytes.len().checked_sub(SEAL)?;
+        if blake3::hash(&bytes[..body]).as_bytes()[..SEAL] != bytes[body..] {
+            return None;
+        }
+        bytes.truncate(body);
+        Some(bytes)
+    }
+
+    /// [`Cache::store`] with a seal after the bytes: the first 16 bytes of their BLAKE3 hash.
+    pub fn store_sealed(&self, name: &str, mut bytes: Vec<u8>) {
+        let hash = blake3::hash(&bytes);
+        bytes.extend_from_slice(&hash.as_bytes()[..SEAL]);
+        self.store(name, &bytes);
     }
 
     /// The cache folder, created if need be; `None` when there is none to write to.
