@@ -13,9 +13,9 @@ ratios fangpian / Hugo, and, with two or more sizes, fangpian's growth from the 
 largest. The warm-up also fills fangpian's caches inside the site (`.fangpian-cache/`: share images, pinyin
 readings), so the measured runs are full builds with a warm cache, as every build after a writer's
 first one is; what a full build must not reuse is deleted before each of them: the record of the
-previous output (`.fangpian-cache/outputs/`), the rendered markdown (`markdown/`) and the runs of
-the search index (`search/`), so that every body is rendered, every page written and the whole
-index built again, and the previous output replaced. After each size it checks that both tools wrote a page for every content file of the
+previous output (`.fangpian-cache/outputs/`), the rendered markdown (`markdown/`), the channel
+texts (`channels/`) and the runs of the search index (`search/`), so that every body is rendered,
+every page written and the whole index built again, and the previous output replaced. After each size it checks that both tools wrote a page for every content file of the
 corpus. `--rebuild` also times fangpian's second `build` after a one-line body edit (R runs, the
 edit alternates so every rebuild has a change), against its full build.
 
@@ -130,10 +130,10 @@ def main():
                 if name == "hugo":
                     shutil.rmtree(h_out, ignore_errors=True)
                 else:
-                    # A full build: without the record of the previous output, the rendered markdown
-                    # and the search runs, every page is rendered again (and the previous output
-                    # replaced), none reused.
-                    for cache in ("outputs", "markdown", "search"):
+                    # A full build: without the record of the previous output, the rendered markdown,
+                    # the channel texts and the search runs, every page is rendered again (and the
+                    # previous output replaced), none reused.
+                    for cache in ("outputs", "markdown", "channels", "search"):
                         shutil.rmtree(os.path.join(corpus, "fangpian", ".fangpian-cache", cache), ignore_errors=True)
                 wall, rss = timed(cmd)
                 if i > 0:

@@ -32,7 +32,7 @@ use crate::frontmatter::KindFields;
 use crate::markdown::Bodies;
 use crate::output::Sink;
 use crate::print::cache::Cache;
-use crate::reuse::Hasher;
+use crate::reuse::{Hasher, Key};
 use crate::site::Site;
 
 mod runs;
@@ -323,12 +323,94 @@ pub fn document(site: &Site, bodies: &Bodies, i: usize) -> Document {
 /// Every page of the site as a document, newest first (then by path), so that the document
 /// numbers are stable for the same input.
 pub fn documents(site: &Site, bodies: &Bodies) -> Vec<Document> {
-    let mut docs: Vec<Document> = (0..site.pages.len())
+    let docs = Documents::of_site(site, bodies);
+    (0..docs.len())
         .into_par_iter()
-        .map(|i| document(site, bodies, i))
-        .collect();
-    docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-    docs
+        .map(|i| docs.get(i).clone())
+        .collect()
+}
+
+/// The documents an index is written from, made on demand: each has a key of everything it is made
+/// from, and a build makes only the documents of the runs and text files whose keys changed (each
+/// once).
+pub struct Documents<'a> {
+    keys: Vec<Key>,
+    make: Box<dyn Fn(usize) -> Document + Sync + 'a>,
+    made: Vec<std::sync::OnceLock<Document>>,
+}
+
+impl<'a> Documents<'a> {
+    /// The pages of `site`, newest first (then by path). A page's document is made from its
+    /// file's text, its kind, address and file name, and what its body's HTML is made from (the
+    /// program, the pages' paths and the hotlines, see [`crate::markdown::cache`]).
+    pub fn of_site(site: &'a Site, bodies: &'a Bodies) -> Self {
+        let mut order: Vec<(Option<String>, usize)> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.meta.date.map(|d| d.ymd()), i))
+            .collect();
+        let path = |i: usize| &site.pages[i].path;
+        order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| path(a.1).cmp(path(b.1))));
+        let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+        let site_key = crate::markdown::cache::site_key(&site.paths, &site.hotlines);
+        let keys = order
+            .par_iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                let mut h = Hasher::of("search document");
+                h.key(&site_key)
+                    .str(p.kind.label())
+                    .str(&p.path)
+                    .str(&p.asset_base)
+                    .bytes(p.file.as_os_str().as_encoded_bytes())
+                    .str(&p.source);
+                h.finish()
+            })
+            .collect();
+        Documents::new(keys, Box::new(move |n| document(site, bodies, order[n])))
+    }
+
+    /// Documents given whole, keyed by their content.
+    pub fn given(docs: &'a [Document]) -> Self {
+        let keys = docs
+            .iter()
+            .map(|d| {
+                let mut h = Hasher::of("search document");
+                h.str(&d.path).str(&d.title).str(d.kind);
+                h.str(d.date.as_deref().unwrap_or("-"))
+                    .bytes(&(d.head as u64).to_le_bytes())
+                    .str(&d.text);
+                h.finish()
+            })
+            .collect();
+        Documents::new(keys, Box::new(|n| docs[n].clone()))
+    }
+
+    fn new(keys: Vec<Key>, make: Box<dyn Fn(usize) -> Document + Sync + 'a>) -> Self {
+        let made = (0..keys.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        Documents { keys, make, made }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Document `n`, made at its first use.
+    pub fn get(&self, n: usize) -> &Document {
+        self.made[n].get_or_init(|| (self.make)(n))
+    }
+
+    /// The keys of documents `range`.
+    fn keys(&self, range: std::ops::Range<usize>) -> &[Key] {
+        &self.keys[range]
+    }
 }
 
 /// The UTF-16 units of a gram's key (one character or two), without allocating.
@@ -582,7 +664,7 @@ fn shard_count(bytes: usize, target: usize) -> usize {
 /// Single characters are found through a direct table, bigrams through a small key → slot map, and
 /// every gram's postings live in one vector (few cache misses per occurrence: this loop sees every
 /// character of the site twice). The text is folded as it is read, never stored folded.
-fn postings(docs: &[Document], first: u32) -> Vec<(u32, Postings)> {
+fn postings<'d>(docs: impl Iterator<Item = &'d Document>, first: u32) -> Vec<(u32, Postings)> {
     const NONE: u32 = u32::MAX;
     let mut single = vec![NONE; 1 << 16];
     // A multiplicative hash: SipHash was most of the time of indexing 10,000 pages (~15 million
@@ -596,7 +678,7 @@ fn postings(docs: &[Document], first: u32) -> Vec<(u32, Postings)> {
         }
         *at as usize
     };
-    for (d, doc) in docs.iter().enumerate() {
+    for (d, doc) in docs.enumerate() {
         let d = first + d as u32;
         let head = doc.head as u32;
         let mut units = doc.text.encode_utf16().map(fold);
@@ -629,7 +711,7 @@ impl Grams {
     /// The documents are indexed in runs of consecutive documents, in parallel and through the
     /// site's cache when there is one; the runs are then merged. The result does not depend on
     /// how the documents are cut into runs.
-    fn build(docs: &[Document], cache: Option<&Cache>) -> Self {
+    fn build(docs: &Documents, cache: Option<&Cache>) -> Self {
         Grams {
             grams: runs::build(docs, cache),
         }
@@ -732,11 +814,26 @@ fn texts_per_file(docs: usize) -> usize {
     (docs / 2_500).clamp(1, 4)
 }
 
-/// Write the text files: for each document its [`TextMeta`] line, its text and a newline.
-fn write_texts(docs: &[Document], per: usize, sink: &dyn Sink) -> Vec<Diagnostic> {
-    docs.par_chunks(per)
-        .enumerate()
-        .filter_map(|(n, chunk)| {
+/// Write the text files: for each document its [`TextMeta`] line, its text and a newline. A file
+/// is keyed by its documents' keys: one whose documents did not change is taken over from the
+/// previous build without making them.
+fn write_texts(docs: &Documents, per: usize, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let files = docs.len().div_ceil(per);
+    (0..files)
+        .into_par_iter()
+        .filter_map(|n| {
+            let range = n * per..docs.len().min(n * per + per);
+            let rel = format!("{DIR}/t/{n}.txt");
+            let mut h = Hasher::of("search texts");
+            h.str(&rel);
+            docs.keys(range.clone()).iter().for_each(|k| {
+                h.key(k);
+            });
+            let key = h.finish();
+            if sink.reuse(&rel, &key) {
+                return None;
+            }
+            let chunk: Vec<&Document> = range.map(|i| docs.get(i)).collect();
             let metas: Vec<Vec<u8>> = chunk
                 .iter()
                 .map(|d| {
@@ -758,14 +855,14 @@ fn write_texts(docs: &[Document], per: usize, sink: &dyn Sink) -> Vec<Diagnostic
                 .zip(chunk)
                 .flat_map(|(m, d)| [m.as_slice(), d.text.as_bytes(), b"\n"])
                 .collect();
-            sink.write_parts(&format!("{DIR}/t/{n}.txt"), &parts).err()
+            sink.write_keyed(&rel, &parts, &key).err()
         })
         .collect()
 }
 
 /// Write the index of `docs` into `sink`, indexing through `cache` when there is one. Returns the
 /// write errors.
-pub fn write_index(docs: &[Document], cache: Option<&Cache>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn write_index(docs: &Documents, cache: Option<&Cache>, sink: &dyn Sink) -> Vec<Diagnostic> {
     let grams = Grams::build(docs, cache);
     crate::timing::mark("search postings built");
     let post_bytes: usize = grams.all().map(|(_, p)| p.post_bytes()).sum();
@@ -793,8 +890,8 @@ pub fn write_index(docs: &[Document], cache: Option<&Cache>, sink: &dyn Sink) ->
 
 /// Write the search index of the site into `sink`. Returns the write errors.
 pub fn write(site: &Site, bodies: &Bodies, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let docs = documents(site, bodies);
-    crate::timing::mark("search documents");
+    let docs = Documents::of_site(site, bodies);
+    crate::timing::mark("search documents keyed");
     let cache = Cache::named(&site.root, DIR);
     let errs = write_index(&docs, Some(&cache), sink);
     cache.prune();
@@ -913,9 +1010,12 @@ mod tests {
         let flat = |g: &[(u32, Postings)]| -> Vec<(u32, Plain)> {
             g.iter().map(|(k, p)| (*k, decoded(p))).collect()
         };
-        let whole = flat(&postings(&texts, 0));
+        let whole = flat(&postings(texts.iter(), 0));
         for per in 1..=texts.len() {
-            assert_eq!(flat(&runs::build_in(&texts, per, None)), whole);
+            assert_eq!(
+                flat(&runs::build_in(&Documents::given(&texts), per, None)),
+                whole
+            );
         }
         assert!(whole.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
     }
@@ -930,7 +1030,7 @@ mod tests {
             text: "公安局\n局，长AB".into(),
             head: 3,
         };
-        let grams = Grams::build(&[doc], None);
+        let grams = Grams::build(&Documents::given(&[doc]), None);
         let find = |g: &str| grams.all().find(|x| *key_units(x.0) == *u(g));
         assert!(find("安局").is_some());
         assert!(find("ab").is_some());
@@ -962,7 +1062,10 @@ mod tests {
             text: t.into(),
             head: 0,
         };
-        let grams = Grams::build(&[doc("公安公安"), doc("无关"), doc("找公安")], None);
+        let grams = Grams::build(
+            &Documents::given(&[doc("公安公安"), doc("无关"), doc("找公安")]),
+            None,
+        );
         let ga = grams
             .all()
             .find(|x| *key_units(x.0) == *u("公安"))

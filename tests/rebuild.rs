@@ -2,9 +2,9 @@
 //! hard-links the pages whose data did not change from the previous output, renders the rest, and
 //! publishes exactly what a clean build publishes — whatever the edit (a page's text, its title, the
 //! site's settings, a template, a hotline, a file changed by hand in the output, a damaged cache),
-//! for the normal, offline and precompressed outputs. The rendered markdown and the search index's
-//! runs are cached too (`.fangpian-cache/markdown/`, `search/`): the clean build compared against
-//! starts without them.
+//! for the normal, offline and precompressed outputs. The rendered markdown, the channel texts and
+//! the search index's runs are cached too (`.fangpian-cache/markdown/`, `channels/`, `search/`):
+//! the clean build compared against starts without them.
 
 mod common;
 
@@ -42,12 +42,12 @@ fn build_into(root: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 /// `build` into `out` (which holds the previous build) must give the same files as a clean build
-/// into a new folder, made without the cached markdown and search runs.
+/// into a new folder, made without the cached markdown, channel texts and search runs.
 fn assert_same_as_clean(root: &Path, out: &Path, extra: &[&str], what: &str) -> String {
     let said = build_into(root, out, extra);
     let clean = root.parent().unwrap().join("clean");
     let _ = std::fs::remove_dir_all(&clean);
-    for cache in ["markdown", "search"] {
+    for cache in ["markdown", "channels", "search"] {
         let _ = std::fs::remove_dir_all(root.join(".fangpian-cache").join(cache));
     }
     build_into(root, &clean, extra);
@@ -171,7 +171,7 @@ fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
     assert!(about.contains("市场监管热线"), "{about}");
 
     // 7. Damaged cache files are not used.
-    for cache in ["markdown", "search"] {
+    for cache in ["markdown", "channels", "search"] {
         for e in std::fs::read_dir(root.join(".fangpian-cache").join(cache)).unwrap() {
             let path = e.unwrap().path();
             let mut bytes = std::fs::read(&path).unwrap();

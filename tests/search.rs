@@ -323,7 +323,7 @@ fn large_indexes_pack_several_texts_per_file() {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let errs = search::write_index(
-        &docs,
+        &search::Documents::given(&docs),
         None,
         &fangpian::output::DirSink(dir.path().to_path_buf()),
     );

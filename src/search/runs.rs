@@ -1,7 +1,7 @@
 //! Runs of the search index: the documents are indexed [`RUN_DOCS`] at a time, and each run's
 //! postings are kept in the site's cache (`ROOT/.fangpian-cache/search/`) under a key of everything
-//! they are made from: this program, the run's first document number and its documents' texts and
-//! head lengths. A rebuild after an edit indexes only the runs whose documents changed, reads the
+//! they are made from: this program, the run's first document number and its documents' keys. A
+//! rebuild after an edit makes and indexes only the documents of the runs that changed, reads the
 //! others back and merges all of them; the merged postings do not depend on where runs start.
 //! A cached run is sealed with its hash (`Cache::store_sealed`): a damaged entry fails the seal or
 //! the parse and is indexed afresh.
@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{Document, Postings, postings, put_varint, varints};
+use super::{Documents, Postings, postings, put_varint, varints};
 use crate::print::cache::Cache;
 use crate::reuse::{Hasher, Key, hex, program_identity};
 
@@ -35,11 +35,12 @@ struct Run {
     bytes: Vec<u8>,
 }
 
-fn run_key(docs: &[Document], first: u32) -> Key {
+fn run_key(keys: &[Key], first: usize) -> Key {
     let mut h = Hasher::of("search run");
-    h.key(&program_identity()).bytes(&first.to_le_bytes());
-    for d in docs {
-        h.str(&d.text).bytes(&(d.head as u64).to_le_bytes());
+    h.key(&program_identity())
+        .bytes(&(first as u64).to_le_bytes());
+    for k in keys {
+        h.key(k);
     }
     h.finish()
 }
@@ -107,17 +108,18 @@ fn decode(body: &[u8]) -> Option<Vec<(u32, Part<'_>)>> {
 }
 
 impl Run {
-    /// The run of `docs`, numbered from `first`: from the cache when it holds it, otherwise
-    /// indexed and stored there.
-    fn get(docs: &[Document], first: u32, cache: Option<&Cache>) -> Run {
-        let key = run_key(docs, first);
+    /// The run of documents `range`: from the cache when it holds it, otherwise made, indexed
+    /// and stored there.
+    fn get(docs: &Documents, range: Range<usize>, cache: Option<&Cache>) -> Run {
+        let key = run_key(docs.keys(range.clone()), range.start);
         let name = format!("{}.run", hex(&key));
         if let Some(bytes) = cache.and_then(|c| c.read_sealed(&name))
             && decode(&bytes).is_some()
         {
             return Run { bytes };
         }
-        let bytes = encode(&postings(docs, first));
+        let first = range.start as u32;
+        let bytes = encode(&postings(range.map(|i| docs.get(i)), first));
         if let Some(c) = cache {
             c.store_sealed(&name, bytes.clone());
         }
@@ -127,20 +129,19 @@ impl Run {
 
 /// Index `docs` run by run (in parallel, through `cache` when there is one) and merge the runs:
 /// every gram, in key order.
-pub(super) fn build(docs: &[Document], cache: Option<&Cache>) -> Vec<(u32, Postings)> {
+pub(super) fn build(docs: &Documents, cache: Option<&Cache>) -> Vec<(u32, Postings)> {
     build_in(docs, RUN_DOCS, cache)
 }
 
 /// [`build`] with runs of `per` documents.
 pub(super) fn build_in(
-    docs: &[Document],
+    docs: &Documents,
     per: usize,
     cache: Option<&Cache>,
 ) -> Vec<(u32, Postings)> {
-    let runs: Vec<Run> = docs
-        .par_chunks(per)
-        .enumerate()
-        .map(|(i, chunk)| Run::get(chunk, (i * per) as u32, cache))
+    let runs: Vec<Run> = (0..docs.len().div_ceil(per))
+        .into_par_iter()
+        .map(|n| Run::get(docs, n * per..docs.len().min(n * per + per), cache))
         .collect();
     let parts: Vec<Vec<(u32, Part)>> = runs
         .par_iter()
@@ -174,6 +175,7 @@ fn merge(parts: &[Vec<(u32, Part)>]) -> Vec<(u32, Postings)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Document;
 
     fn doc(t: &str) -> Document {
         Document {
@@ -191,13 +193,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::named(dir.path(), "search");
         let docs = [doc("公安局通知"), doc("冒充公安")];
-        let bytes = encode(&postings(&docs, 0));
+        let bytes = encode(&postings(docs.iter(), 0));
         assert!(decode(&bytes).is_some_and(|g| !g.is_empty()));
         assert!(
             decode(&bytes[..bytes.len() - 1]).is_none(),
             "a list cut short"
         );
-        let clean = build(&docs, Some(&cache));
+        let clean = build(&Documents::given(&docs), Some(&cache));
         let entry = std::fs::read_dir(dir.path().join(".fangpian-cache/search"))
             .unwrap()
             .next()
@@ -210,7 +212,10 @@ mod tests {
         let flat = |m: &[(u32, Postings)]| -> Vec<(u32, Vec<u8>)> {
             m.iter().map(|(k, p)| (*k, p.docs.clone())).collect()
         };
-        assert_eq!(flat(&build(&docs, Some(&cache))), flat(&clean));
+        assert_eq!(
+            flat(&build(&Documents::given(&docs), Some(&cache))),
+            flat(&clean)
+        );
         assert_ne!(std::fs::read(&entry).unwrap(), damaged, "stored again");
     }
 
@@ -221,14 +226,14 @@ mod tests {
         let docs: Vec<Document> = (0..RUN_DOCS + 3)
             .map(|i| doc(&format!("公安{i}局")))
             .collect();
-        let first = build(&docs, Some(&cache));
+        let first = build(&Documents::given(&docs), Some(&cache));
         let entries = || std::fs::read_dir(dir.path().join(".fangpian-cache/search")).unwrap();
         assert_eq!(entries().count(), 2, "one entry per run");
         let mut edited = docs.clone();
         edited[RUN_DOCS + 1].text = "冒充公安".into();
-        let again = build(&edited, Some(&cache));
+        let again = build(&Documents::given(&edited), Some(&cache));
         assert_eq!(entries().count(), 3, "only the changed run is added");
-        let fresh = build(&edited, None);
+        let fresh = build(&Documents::given(&edited), None);
         let flat = |m: &[(u32, Postings)]| -> Vec<(u32, [Vec<u8>; 3])> {
             m.iter()
                 .map(|(k, p)| (*k, [&p.docs, &p.head, &p.positions].map(|l| l.clone())))
