@@ -988,6 +988,18 @@ mod tests {
         (absolute(&p.docs), absolute(&p.head), flat)
     }
 
+    /// A document whose title and text are `t`, the first two characters its head.
+    pub(super) fn titled(t: &str) -> Document {
+        Document {
+            path: format!("/{t}/"),
+            title: t.to_string(),
+            kind: "页面",
+            date: None,
+            text: t.to_string(),
+            head: 2,
+        }
+    }
+
     #[test]
     fn runs_of_documents_merge_into_the_postings_of_all() {
         let texts: Vec<Document> = [
@@ -997,15 +1009,8 @@ mod tests {
             "养老96110",
             "公安局公安",
         ]
-        .iter()
-        .map(|t| Document {
-            path: format!("/{t}/"),
-            title: t.to_string(),
-            kind: "页面",
-            date: None,
-            text: t.to_string(),
-            head: 2,
-        })
+        .into_iter()
+        .map(titled)
         .collect();
         let flat = |g: &[(u32, Postings)]| -> Vec<(u32, Plain)> {
             g.iter().map(|(k, p)| (*k, decoded(p))).collect()

@@ -63,6 +63,15 @@ fn assert_same_as_clean(root: &Path, out: &Path, extra: &[&str], what: &str) -> 
     said
 }
 
+/// A copy of the example site in `DIR/site`, with `DIR` a new temporary folder.
+fn example_in_temp() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    copy_example(&root);
+    (dir, root)
+}
+
 fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     let p = root.join(rel);
     let text = std::fs::read_to_string(&p).unwrap();
@@ -72,10 +81,7 @@ fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
 #[cfg(unix)]
 #[test]
 fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir(&root).unwrap();
-    copy_example(&root);
+    let (dir, root) = example_in_temp();
     let out = dir.path().join("public");
     let first = build_into(&root, &out, &[]);
     assert!(!first.contains("沿用"), "{first}");
@@ -188,10 +194,7 @@ fn rebuilds_reuse_unchanged_pages_and_publish_what_a_clean_build_does() {
 /// cache: an unchanged site warns again on every build.
 #[test]
 fn warnings_in_bodies_are_reported_by_every_build() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir(&root).unwrap();
-    copy_example(&root);
+    let (_dir, root) = example_in_temp();
     edit(&root, "content/about.md", |t| {
         t + "\n\n[点这里](javascript:alert(1))\n"
     });
@@ -216,10 +219,7 @@ fn warnings_in_bodies_are_reported_by_every_build() {
 #[cfg(unix)]
 #[test]
 fn offline_and_precompressed_rebuilds_match_clean_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir(&root).unwrap();
-    copy_example(&root);
+    let (dir, root) = example_in_temp();
     let page = "content/tactics/baojianpin.md";
     for (what, extra) in [("offline", &["--offline"][..]), ("online", &[][..])] {
         let out = dir.path().join(what);
@@ -258,10 +258,7 @@ fn offline_and_precompressed_rebuilds_match_clean_builds() {
 #[cfg(unix)]
 #[test]
 fn a_tampered_spare_tree_publishes_nothing_of_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir(&root).unwrap();
-    copy_example(&root);
+    let (dir, root) = example_in_temp();
     let out = dir.path().join("public");
     let spare = dir.path().join(".public.fangpian-spare");
     let victim = dir.path().join("victim");

@@ -176,17 +176,7 @@ fn merge(parts: &[Vec<(u32, Part)>]) -> Vec<(u32, Postings)> {
 mod tests {
     use super::*;
     use crate::search::Document;
-
-    fn doc(t: &str) -> Document {
-        Document {
-            path: format!("/{t}/"),
-            title: t.to_string(),
-            kind: "页面",
-            date: None,
-            text: t.to_string(),
-            head: 2,
-        }
-    }
+    use crate::search::tests::titled as doc;
 
     #[test]
     fn a_damaged_run_is_indexed_again() {
