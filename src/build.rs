@@ -14,6 +14,7 @@ use crate::markdown;
 use crate::markdown::Bodies;
 use crate::output::{NullSink, Recorder, Sink, Staging};
 use crate::render::{Job, RenderCache, Renderer};
+use crate::reuse::store::Caches;
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 
@@ -109,7 +110,7 @@ fn sort_diagnostics(d: &mut [Diagnostic]) {
 
 /// Load and validate everything, render markdown. Errors come back with the warnings found so far.
 pub fn load(opts: &Options) -> Result<Loaded, Failure> {
-    load_with(opts, None)
+    load_with(opts, None, Caches::Update)
 }
 
 /// Show what a long build is doing now next to its spinner (on a terminal only).
@@ -119,8 +120,13 @@ fn step(progress: Option<&ProgressBar>, what: String) {
     }
 }
 
-/// [`load`], telling `progress` about each phase.
-fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, Failure> {
+/// [`load`], telling `progress` about each phase; `caches` says whether the bodies and channel texts
+/// made are stored for the next build.
+fn load_with(
+    opts: &Options,
+    progress: Option<&ProgressBar>,
+    caches: Caches,
+) -> Result<Loaded, Failure> {
     let root = &opts.root;
     crate::slug::load_readings(root);
     let mut config = SiteConfig::load(root).map_err(Failure)?;
@@ -137,7 +143,7 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
     let site = Site::assemble(root, config, hotlines, content, today).map_err(Failure)?;
     crate::timing::mark("site assembled");
     step(progress, format!("转换正文（{pages} 篇文章）"));
-    let bodies = render_markdown(&site);
+    let bodies = render_markdown(&site, caches);
     crate::timing::mark("markdown rendered");
     let mut errs = Vec::new();
     for r in bodies.pages.iter().chain(&bodies.sections) {
@@ -150,10 +156,11 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
         }
     }
     crate::links::check_anchors(&site, &bodies, &mut errs);
-    let channels = crate::channels::compute(&site, &bodies, &mut warnings).unwrap_or_else(|e| {
-        errs.extend(e);
-        Default::default()
-    });
+    let channels =
+        crate::channels::compute(&site, &bodies, caches, &mut warnings).unwrap_or_else(|e| {
+            errs.extend(e);
+            Default::default()
+        });
     crate::timing::mark("channel texts ready");
     for p in &site.pages {
         if let crate::frontmatter::KindFields::Alert {
@@ -187,7 +194,7 @@ fn load_with(opts: &Options, progress: Option<&ProgressBar>) -> Result<Loaded, F
 
 /// Render the markdown of every page and section, taking the bodies that did not change since the
 /// last build from the site's cache ([`markdown::cache`]).
-pub fn render_markdown(site: &Site) -> Bodies {
+pub fn render_markdown(site: &Site, caches: Caches) -> Bodies {
     let pages = site.pages.iter().map(|p| markdown::cache::Body {
         file: &p.file,
         source: &p.source,
@@ -204,7 +211,8 @@ pub fn render_markdown(site: &Site) -> Bodies {
     });
     let all: Vec<_> = pages.chain(sections).collect();
     let mut rendered =
-        markdown::cache::render_all(&site.root, &all, &site.paths, &site.hotlines).into_iter();
+        markdown::cache::render_all((&site.root, caches), &all, &site.paths, &site.hotlines)
+            .into_iter();
     let pages = rendered.by_ref().take(site.pages.len()).collect();
     let sections = site
         .sections
@@ -445,7 +453,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         }
     };
     let result = (|| -> Result<(Loaded, Theme, Written), Failure> {
-        let loaded = load_with(opts, pb.as_ref())?;
+        let loaded = load_with(opts, pb.as_ref(), Caches::Update)?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         let offline = crate::offline::OfflineSink::new(&staging);
         let compressing = crate::precompress::PrecompressSink::new(&staging);
@@ -499,7 +507,7 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Failure> {
     crate::timing::mark("start");
     let pb = progress_bar(opts.progress);
     let result = (|| -> Result<Loaded, Failure> {
-        let loaded = load_with(opts, pb.as_ref())?;
+        let loaded = load_with(opts, pb.as_ref(), Caches::ReadOnly)?;
         let theme = Theme::load(&opts.root, &loaded.site.config.theme).map_err(Failure)?;
         write_site(
             &loaded,

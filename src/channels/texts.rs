@@ -9,7 +9,7 @@ use crate::content::Page;
 use crate::diag::{Diagnostic, codes};
 use crate::frontmatter::{Kind, KindFields};
 use crate::markdown::{Bodies, Rendered};
-use crate::reuse::store::cached;
+use crate::reuse::store::{Caches, cached};
 use crate::reuse::{Hasher, Key};
 use crate::site::Site;
 
@@ -68,6 +68,7 @@ fn key(site: &Site, site_key: &Key, p: &Page) -> Key {
 pub fn compute(
     site: &Site,
     bodies: &Bodies,
+    caches: Caches,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Channels, Vec<Diagnostic>> {
     let with_texts: Vec<usize> = (0..site.pages.len())
@@ -92,7 +93,7 @@ pub fn compute(
         made
     };
     let clean = |m: &Made| m.errors.is_empty() && m.warnings.is_empty();
-    let made = cached(&site.root, "channels", &keys, make, clean);
+    let made = cached((&site.root, "channels", caches), &keys, make, clean);
     let mut pages = vec![None; site.pages.len()];
     let mut errs = Vec::new();
     for (i, m) in with_texts.into_iter().zip(made) {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::{LinkContext, Rendered, render};
 use crate::hotlines::Hotlines;
-use crate::reuse::store::cached;
+use crate::reuse::store::{Caches, cached};
 use crate::reuse::{Hasher, Key, program_identity};
 
 /// One markdown body to render: its file, the file's text, where the body is in it, and the URL of
@@ -57,7 +57,7 @@ impl Body<'_> {
 /// Render every body of `bodies` (in order), taking those that did not change from the cache of
 /// the site at `root`.
 pub fn render_all(
-    root: &Path,
+    (root, caches): (&Path, Caches),
     bodies: &[Body<'_>],
     paths: &HashMap<String, String>,
     hotlines: &Hotlines,
@@ -73,7 +73,10 @@ pub fn render_all(
         };
         render(b.file, b.source, b.body.clone(), &ctx)
     };
-    cached(root, "markdown", &keys, render_one, |r: &Rendered| {
-        r.diagnostics.is_empty()
-    })
+    cached(
+        (root, "markdown", caches),
+        &keys,
+        render_one,
+        |r: &Rendered| r.diagnostics.is_empty(),
+    )
 }

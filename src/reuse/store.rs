@@ -17,6 +17,14 @@ use serde::de::DeserializeOwned;
 use super::Key;
 use crate::print::cache::Cache;
 
+/// Whether the values made are stored for the next build: `check` writes nothing, not even into the
+/// cache, so it only reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caches {
+    Update,
+    ReadOnly,
+}
+
 /// Files the entries are spread over: a one-page edit rewrites one or two of them.
 const BUCKETS: usize = 32;
 
@@ -38,11 +46,10 @@ fn load_bucket<T: DeserializeOwned>(cache: &Cache, n: usize) -> HashMap<Key, T> 
 }
 
 /// For each of `keys`, the value stored under it in the cache `name` of the site at `root`, or
-/// else `make(i)` (in parallel). The values for which `keep` holds are what the cache holds
-/// afterwards; the others are made again by every build.
+/// else `make(i)` (in parallel). With [`Caches::Update`], the values for which `keep` holds are
+/// what the cache holds afterwards; the others are made again by every build.
 pub fn cached<T>(
-    root: &Path,
-    name: &str,
+    (root, name, caches): (&Path, &str, Caches),
     keys: &[Key],
     make: impl Fn(usize) -> T + Sync,
     keep: impl Fn(&T) -> bool + Sync,
@@ -72,7 +79,9 @@ where
     for ((k, v), fresh) in keys.iter().zip(&values).zip(fresh) {
         changed[bucket_of(k)] |= fresh && keep(v);
     }
-    save(&cache, keys, &values, &keep, &changed);
+    if caches == Caches::Update {
+        save(&cache, keys, &values, &keep, &changed);
+    }
     values
 }
 
@@ -121,7 +130,12 @@ mod tests {
                 made.fetch_add(1, Ordering::Relaxed);
                 format!("{}!", words[i])
             };
-            cached(dir.path(), "t", &keys, make, |v: &String| v != "丁!")
+            cached(
+                (dir.path(), "t", Caches::Update),
+                &keys,
+                make,
+                |v: &String| v != "丁!",
+            )
         };
         assert_eq!(run(&words), ["甲!", "乙!", "丙!", "丁!"]);
         assert_eq!(made.swap(0, Ordering::Relaxed), 4);
@@ -144,5 +158,18 @@ mod tests {
         );
         assert_eq!(run(&["甲", "戊"]), ["甲!", "戊!"]);
         assert_eq!(made.swap(0, Ordering::Relaxed), 0);
+        let other = tempfile::tempdir().unwrap();
+        let keys = [key("甲")];
+        let read_only = cached(
+            (other.path(), "t", Caches::ReadOnly),
+            &keys,
+            |_| 1u8,
+            |_| true,
+        );
+        assert_eq!(read_only, [1]);
+        assert!(
+            !other.path().join(".fangpian-cache").exists(),
+            "nothing written"
+        );
     }
 }
