@@ -91,24 +91,29 @@ fn one(renderer: &Renderer, site: &Site, i: usize, sink: &dyn Sink) -> Result<()
     }
     // Minified before inlining, like every HTML file of the site: the inliner then parses the
     // smallest document, and its output (one style attribute per element) needs no second pass.
-    let html = crate::render::minify(&renderer.render_page_with(i, TEMPLATE)?);
+    let html = crate::timing::step("wechat template", || renderer.render_page_with(i, TEMPLATE))?;
+    let html = crate::timing::step("wechat minify", || crate::render::minify(&html));
     let html = String::from_utf8_lossy(&html);
-    let inlined = inliner().inline(&html).map_err(|e| {
-        Diagnostic::error(
-            codes::TEMPLATE_RENDER,
-            format!("公众号版 {} 的样式无法内联：{e}", path(p)),
-        )
-        .in_file(&p.file, &p.source)
-        .hint("检查主题的 templates/wechat.css 是不是有效的 CSS")
-    })?;
-    let finished = finish(&inlined, &site.config.base_url).map_err(|e| {
-        Diagnostic::error(
-            codes::TEMPLATE_RENDER,
-            format!("公众号版 {} 生成失败：{e}", path(p)),
-        )
-        .in_file(&p.file, &p.source)
-    })?;
-    sink.write_keyed(&rel, &[finished.as_bytes()], &key)
+    let inlined =
+        crate::timing::step("wechat css-inline", || inliner().inline(&html)).map_err(|e| {
+            Diagnostic::error(
+                codes::TEMPLATE_RENDER,
+                format!("公众号版 {} 的样式无法内联：{e}", path(p)),
+            )
+            .in_file(&p.file, &p.source)
+            .hint("检查主题的 templates/wechat.css 是不是有效的 CSS")
+        })?;
+    let finished = crate::timing::step("wechat finish", || finish(&inlined, &site.config.base_url))
+        .map_err(|e| {
+            Diagnostic::error(
+                codes::TEMPLATE_RENDER,
+                format!("公众号版 {} 生成失败：{e}", path(p)),
+            )
+            .in_file(&p.file, &p.source)
+        })?;
+    crate::timing::step("wechat write", || {
+        sink.write_keyed(&rel, &[finished.as_bytes()], &key)
+    })
 }
 
 /// After inlining: drop every `class` attribute (styling now lives in `style`) and anything WeChat

@@ -98,9 +98,12 @@ impl Renderer<'_> {
         let tera = &self.theme.tera;
         PAGE_BUF.with_borrow_mut(|buf| {
             buf.clear();
-            tera.render_to(template, ctx, &mut *buf)
+            crate::timing::step("page template", || tera.render_to(template, ctx, &mut *buf))
                 .map_err(|e| self.render_error(e, template, what, at))?;
-            match minify_html_onepass::in_place(buf, &onepass_cfg()) {
+            let minified = crate::timing::step("page minify", || {
+                minify_html_onepass::in_place(buf, &onepass_cfg())
+            });
+            match minified {
                 Ok(len) => {
                     buf.truncate(len);
                     write(buf)
@@ -131,7 +134,9 @@ impl Renderer<'_> {
         let parts: &[&[u8]] = match rfind(bytes, QR_MARKER.as_bytes()) {
             Some(at) => {
                 let url = self.site.config.permalink(path);
-                svg = crate::qr::svg(&url, "本页网址的二维码").unwrap_or_default();
+                svg = crate::timing::step("page QR code", || {
+                    crate::qr::svg(&url, "本页网址的二维码").unwrap_or_default()
+                });
                 &[&bytes[..at], svg.as_bytes(), &bytes[at + QR_MARKER.len()..]]
             }
             None => &[bytes],
