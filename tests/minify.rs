@@ -4,6 +4,8 @@
 //! stops a run of plain text in a different way (whitespace, entity, `<`, end of element).
 //! The second patch keeps `</head>`, `</body>` and `</html>` (issue #22: Pagefind and other tools
 //! that do not parse HTML fully need them); the last tests check that in built pages too.
+//! A third patch copies runs of plain bytes in attribute values in one move (same output), and a
+//! fourth fixes a panic of the published crate on an unquoted value that ends in an encoded `>`.
 
 mod common;
 
@@ -75,6 +77,42 @@ fn end_tags_missing_from_the_source_are_not_invented() {
         "<html><head><title>t</title><body><p>一",
         "<html><head><title>t</title><body><p>一",
     );
+}
+
+#[test]
+fn attribute_values_are_minified_as_before() {
+    // Expected strings from the published crate: runs of plain bytes end at entities, quotes,
+    // whitespace and `>`, and each of those still chooses the value's quoting.
+    check(
+        "<a href=\"/tactics/baojianpin/\" title=\"防骗 提醒\">x</a>",
+        "<a href=/tactics/baojianpin/ title=\"防骗 提醒\">x</a>",
+    );
+    check(
+        "<p title=\"a&amp;b&#39;c\" data-x='1\"2'>x</p>",
+        "<p title=a&b'c data-x=1\"2>x",
+    );
+    check("<p title=\"&gt;&quot;&#x27;a\">x</p>", "<p title=&gt\"'a>x");
+}
+
+#[test]
+fn a_value_ending_in_an_encoded_greater_than_sign_does_not_panic() {
+    // The published minify-html-onepass 0.18.1 indexes past the end of this value and panics.
+    check("<p title=\"a'&quot;>\">x</p>", "<p title=a'\"&gt>x");
+}
+
+#[test]
+fn a_page_whose_markup_ends_a_value_in_a_greater_than_sign_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_site(dir.path());
+    common::write(
+        dir.path(),
+        "content/about.md",
+        "+++\ntitle = \"关于\"\n+++\n\n<span title=\"a'&quot;>\">原样的 HTML</span>\n\n[链接](/about/ \"a'\\\">\")\n",
+    );
+    let out = common::run_in(dir.path(), &["--no-print"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let html = std::fs::read_to_string(dir.path().join("public/about/index.html")).unwrap();
+    assert!(html.contains("原样的 HTML"), "{html}");
 }
 
 #[test]

@@ -29,6 +29,16 @@ static ENCODED: Lazy<AHashMap<u8, &'static [u8]>> = Lazy::new(|| {
   m
 });
 
+/// A byte of a quoted attribute value with nothing to count or normalise in it (fangpian patch).
+fn plain_quoted_value(c: u8) -> bool {
+  !matches!(c, b'&' | b'"' | b'\'' | b'>') && !WHITESPACE[c]
+}
+
+/// As [`plain_quoted_value`], in an unquoted value (fangpian patch).
+fn plain_unquoted_value(c: u8) -> bool {
+  plain_quoted_value(c) && !NOT_UNQUOTED_ATTR_VAL_CHAR[c]
+}
+
 #[derive(Clone, Copy)]
 enum CharType {
   Start,
@@ -287,6 +297,15 @@ pub fn process_attr_value(
           }
           _ => {}
         };
+        // fangpian patch: copy the rest of a run of plain bytes in one move. Every byte of such a
+        // run would take this same branch one at a time with a `Normal` byte before it, which
+        // changes no metric: it is not `&` (no entity to normalise), not a quote, `>` or
+        // whitespace (each counted above), and not the value's end.
+        if src_delimiter.is_some() {
+          proc.m(WhilePred(plain_quoted_value), Keep);
+        } else {
+          proc.m(WhilePred(plain_unquoted_value), Keep);
+        }
       }
     };
     last_char_type = char_type;
@@ -346,10 +365,14 @@ pub fn process_attr_value(
       // The last character encoded as an entity never needs a semicolon:
       // - For quoted values, it's always a quote and will never be encoded.
       // - Unquoted attribute values are only ever followed by a space (written by minify-html) or the opening tag delimiter ('>').
-      let next_char = optimal_slice[write + 1];
+      // fangpian patch: the next character is read only when there is one. An unquoted value
+      // whose last character is encoded (`>`, as in `title="a'&quot;>"`) has none, and the
+      // published code indexed one past the end and panicked.
       let encoded = ENCODED[&c];
-      let should_add_semicolon = !is_last
-        && (next_char == b';' || DIGIT[next_char] && encoded.last().unwrap().is_ascii_digit());
+      let should_add_semicolon = !is_last && {
+        let next_char = optimal_slice[write + 1];
+        next_char == b';' || DIGIT[next_char] && encoded.last().unwrap().is_ascii_digit()
+      };
       // Make extra room for entity (only have room for 1 char currently).
       write -= encoded.len() + should_add_semicolon as usize - 1;
       optimal_slice[write..write + encoded.len()].copy_from_slice(encoded);
