@@ -210,9 +210,13 @@ pub fn render_markdown(site: &Site, caches: Caches) -> Bodies {
         })
     });
     let all: Vec<_> = pages.chain(sections).collect();
-    let mut rendered =
-        markdown::cache::render_all((&site.root, caches), &all, &site.paths, &site.hotlines)
-            .into_iter();
+    let site_key = markdown::cache::site_key(&site.paths, &site.hotlines);
+    let mut rendered = markdown::cache::render_all(
+        (&site.root, caches),
+        &all,
+        (&site.paths, &site.hotlines, &site_key),
+    )
+    .into_iter();
     let pages = rendered.by_ref().take(site.pages.len()).collect();
     let sections = site
         .sections
@@ -222,7 +226,11 @@ pub fn render_markdown(site: &Site, caches: Caches) -> Bodies {
             None => markdown::Rendered::default(),
         })
         .collect();
-    Bodies { pages, sections }
+    Bodies {
+        pages,
+        sections,
+        site_key,
+    }
 }
 
 /// Write the Atom feed, sitemap and robots.txt. Returns the write errors.
@@ -474,6 +482,7 @@ pub fn build_keep(opts: &Options) -> Result<(Report, Kept), Failure> {
         // On error, dropping `staging` removes the temporary folder.
         let swap_warnings = staging.commit().map_err(Failure::from)?;
         crate::timing::mark("committed");
+        crate::timing::steps();
         crate::slug::save_readings(&opts.root);
         Ok((loaded, theme, written, swap_warnings, reused))
     });

@@ -47,6 +47,9 @@ pub struct Page {
     pub path: String,
     /// URL of the folder relative images resolve against.
     pub asset_base: String,
+    /// The hash of the file's name and whole text: the page's part of the keys of what is made
+    /// from all of it (channel texts, search documents), hashed once when the page is read.
+    pub source_key: crate::reuse::Key,
 }
 
 /// A non-markdown file under `content/`, copied next to the page or section that holds it.
@@ -600,9 +603,13 @@ fn load_page(
     } else {
         sec.path.clone()
     };
+    let mut h = crate::reuse::Hasher::of("page source");
+    h.bytes(display.as_os_str().as_encoded_bytes()).str(&source);
+    let source_key = h.finish();
     Ok(Page {
         file: display.to_path_buf(),
         rel: f.rel.clone(),
+        source_key,
         source,
         body: split.body,
         meta,

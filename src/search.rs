@@ -341,8 +341,8 @@ pub struct Documents<'a> {
 
 impl<'a> Documents<'a> {
     /// The pages of `site`, newest first (then by path). A page's document is made from its
-    /// file's text, its kind, address and file name, and what its body's HTML is made from (the
-    /// program, the pages' paths and the hotlines, see [`crate::markdown::cache`]).
+    /// file's name and text (`Page::source_key`), its kind and address, and what its body's HTML
+    /// is made from (the program, the pages' paths and the hotlines: `Bodies::site_key`).
     pub fn of_site(site: &'a Site, bodies: &'a Bodies) -> Self {
         let mut order: Vec<(Option<String>, usize)> = site
             .pages
@@ -353,18 +353,16 @@ impl<'a> Documents<'a> {
         let path = |i: usize| &site.pages[i].path;
         order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| path(a.1).cmp(path(b.1))));
         let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
-        let site_key = crate::markdown::cache::site_key(&site.paths, &site.hotlines);
         let keys = order
             .par_iter()
             .map(|&i| {
                 let p = &site.pages[i];
                 let mut h = Hasher::of("search document");
-                h.key(&site_key)
+                h.key(&bodies.site_key)
                     .str(p.kind.label())
                     .str(&p.path)
                     .str(&p.asset_base)
-                    .bytes(p.file.as_os_str().as_encoded_bytes())
-                    .str(&p.source);
+                    .key(&p.source_key);
                 h.finish()
             })
             .collect();

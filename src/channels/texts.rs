@@ -51,15 +51,15 @@ struct Made {
 }
 
 /// What a page's texts are made from: the program, the pages' paths and the hotlines (as for its
-/// markdown), the SMS signature, the page's kind, file and text.
+/// markdown: `Bodies::site_key`), the SMS signature, the page's kind, and its file's name and text
+/// (`Page::source_key`).
 fn key(site: &Site, site_key: &Key, p: &Page) -> Key {
     let mut h = Hasher::of("channel texts");
     h.key(site_key)
         .str(&site.config.channels.sms_signature)
         .str(p.kind.label())
-        .bytes(p.file.as_os_str().as_encoded_bytes())
         .bytes(&(p.body.start as u64).to_le_bytes())
-        .str(&p.source);
+        .key(&p.source_key);
     h.finish()
 }
 
@@ -74,10 +74,9 @@ pub fn compute(
     let with_texts: Vec<usize> = (0..site.pages.len())
         .filter(|&i| matches!(site.pages[i].kind, Kind::Tactic | Kind::Alert))
         .collect();
-    let site_key = crate::markdown::cache::site_key(&site.paths, &site.hotlines);
     let keys: Vec<Key> = with_texts
         .par_iter()
-        .map(|&i| key(site, &site_key, &site.pages[i]))
+        .map(|&i| key(site, &bodies.site_key, &site.pages[i]))
         .collect();
     let make = |n: usize| {
         let i = with_texts[n];

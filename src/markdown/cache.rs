@@ -59,11 +59,9 @@ impl Body<'_> {
 pub fn render_all(
     (root, caches): (&Path, Caches),
     bodies: &[Body<'_>],
-    paths: &HashMap<String, String>,
-    hotlines: &Hotlines,
+    (paths, hotlines, site): (&HashMap<String, String>, &Hotlines, &Key),
 ) -> Vec<Rendered> {
-    let site = site_key(paths, hotlines);
-    let keys: Vec<Key> = bodies.par_iter().map(|b| b.key(&site)).collect();
+    let keys: Vec<Key> = bodies.par_iter().map(|b| b.key(site)).collect();
     let render_one = |i: usize| {
         let b = &bodies[i];
         let ctx = LinkContext {

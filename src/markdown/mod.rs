@@ -81,6 +81,10 @@ pub struct Rendered {
 pub struct Bodies {
     pub pages: Vec<Rendered>,
     pub sections: Vec<Rendered>,
+    /// The site's part of every key of what is made from the bodies ([`cache::site_key`]: the
+    /// program, every page's path and every hotline). `serve` replaces single bodies only when
+    /// none of these changed; any other edit loads the site again.
+    pub site_key: crate::reuse::Key,
 }
 
 const SUMMARY_CHARS: usize = 110;
