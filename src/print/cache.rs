@@ -29,8 +29,16 @@ pub fn site_cache(root: &Path) -> Option<PathBuf> {
 /// never share one, and a killed build never leaves half a file). Returns whether it worked; a
 /// failed write leaves nothing behind.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> bool {
+    write_atomic_parts(dir, name, &[bytes])
+}
+
+/// [`write_atomic`] of the concatenation of `parts`, without joining them in memory first.
+fn write_atomic_parts(dir: &Path, name: &str, parts: &[&[u8]]) -> bool {
+    use std::io::Write;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let ok = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, dir.join(name)).is_ok();
+    let written =
+        std::fs::File::create(&tmp).and_then(|mut f| parts.iter().try_for_each(|p| f.write_all(p)));
+    let ok = written.is_ok() && std::fs::rename(&tmp, dir.join(name)).is_ok();
     if !ok {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -96,8 +104,13 @@ impl Cache {
 
     /// Store the entry `name`. Errors are ignored, as in [`Cache::put`].
     pub fn store(&self, name: &str, bytes: &[u8]) {
+        self.store_parts(name, &[bytes]);
+    }
+
+    /// [`Cache::store`] of the concatenation of `parts`.
+    fn store_parts(&self, name: &str, parts: &[&[u8]]) {
         if let Some(dir) = self.writable_dir()
-            && write_atomic(dir, name, bytes)
+            && write_atomic_parts(dir, name, parts)
         {
             self.mark(name.to_string());
         }
@@ -115,11 +128,11 @@ impl Cache {
         Some(bytes)
     }
 
-    /// [`Cache::store`] with a seal after the bytes: the first 16 bytes of their BLAKE3 hash.
-    pub fn store_sealed(&self, name: &str, mut bytes: Vec<u8>) {
-        let hash = blake3::hash(&bytes);
-        bytes.extend_from_slice(&hash.as_bytes()[..SEAL]);
-        self.store(name, &bytes);
+    /// [`Cache::store`] with a seal after the bytes: the first 16 bytes of their BLAKE3 hash. The
+    /// seal is written after them, so the caller keeps its bytes uncopied.
+    pub fn store_sealed(&self, name: &str, bytes: &[u8]) {
+        let hash = blake3::hash(bytes);
+        self.store_parts(name, &[bytes, &hash.as_bytes()[..SEAL]]);
     }
 
     /// The cache folder, created if need be; `None` when there is none to write to.

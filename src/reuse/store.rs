@@ -106,7 +106,7 @@ fn save<T: Serialize + Sync>(
         .filter(|(n, _)| changed[*n])
         .for_each(|(n, entries)| {
             if let Ok(bytes) = postcard::to_allocvec(&entries) {
-                cache.store_sealed(&bucket_name(n), bytes);
+                cache.store_sealed(&bucket_name(n), &bytes);
             }
         });
     cache.prune();

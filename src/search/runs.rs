@@ -67,44 +67,63 @@ fn encode(grams: &[(u32, Postings)]) -> Vec<u8> {
 
 /// The grams of an encoded run, `None` when it does not parse.
 fn decode(body: &[u8]) -> Option<Vec<(u32, Part<'_>)>> {
-    let mut out = Vec::new();
+    grams(body).collect()
+}
+
+/// Whether an encoded run parses: [`decode`] without keeping its grams.
+fn parses(body: &[u8]) -> bool {
+    grams(body).all(|g| g.is_some())
+}
+
+/// The grams of an encoded run one by one, `None` (and then the end) where it stops parsing.
+fn grams(body: &[u8]) -> impl Iterator<Item = Option<(u32, Part<'_>)>> {
     let mut at = 0;
-    while at < body.len() {
-        let mut header = [0u32; 9];
-        let mut numbers = varints(&body[at..]);
-        for h in &mut header {
-            *h = numbers.next()?;
+    let mut broken = false;
+    std::iter::from_fn(move || {
+        if broken || at >= body.len() {
+            return None;
         }
-        at += header.iter().map(|&n| super::varint_len(n)).sum::<usize>();
-        let [
-            key,
-            n_docs,
-            n_head,
-            n_pos,
-            last_doc,
-            last_head,
-            l_docs,
-            l_head,
-            l_pos,
-        ] = header;
-        let mut list = |len: u32| {
-            let range: Range<usize> = at..at + len as usize;
-            at = range.end;
-            body.get(range)
-        };
-        let part = Part {
-            docs: list(l_docs)?,
-            head: list(l_head)?,
-            positions: list(l_pos)?,
-            last_doc,
-            last_head,
-            n_docs,
-            n_head,
-            n_pos,
-        };
-        out.push((key, part));
+        let gram = next_gram(body, &mut at);
+        broken = gram.is_none();
+        Some(gram)
+    })
+}
+
+/// The gram of `body` at `at`, moving `at` past it.
+fn next_gram<'a>(body: &'a [u8], at: &mut usize) -> Option<(u32, Part<'a>)> {
+    let mut header = [0u32; 9];
+    let mut numbers = varints(&body[*at..]);
+    for h in &mut header {
+        *h = numbers.next()?;
     }
-    Some(out)
+    *at += header.iter().map(|&n| super::varint_len(n)).sum::<usize>();
+    let [
+        key,
+        n_docs,
+        n_head,
+        n_pos,
+        last_doc,
+        last_head,
+        l_docs,
+        l_head,
+        l_pos,
+    ] = header;
+    let mut list = |len: u32| {
+        let range: Range<usize> = *at..*at + len as usize;
+        *at = range.end;
+        body.get(range)
+    };
+    let part = Part {
+        docs: list(l_docs)?,
+        head: list(l_head)?,
+        positions: list(l_pos)?,
+        last_doc,
+        last_head,
+        n_docs,
+        n_head,
+        n_pos,
+    };
+    Some((key, part))
 }
 
 impl Run {
@@ -114,14 +133,14 @@ impl Run {
         let key = run_key(docs.keys(range.clone()), range.start);
         let name = format!("{}.run", hex(&key));
         if let Some(bytes) = cache.and_then(|c| c.read_sealed(&name))
-            && decode(&bytes).is_some()
+            && parses(&bytes)
         {
             return Run { bytes };
         }
         let first = range.start as u32;
         let bytes = encode(&postings(range.map(|i| docs.get(i)), first));
         if let Some(c) = cache {
-            c.store_sealed(&name, bytes.clone());
+            c.store_sealed(&name, &bytes);
         }
         Run { bytes }
     }
